@@ -1,0 +1,417 @@
+"""What RNNRegressor and RNNClassifier share: parameters, input handling, the epoch loop.
+
+The two estimators differ only in their head's loss, their targets' encoding and how raw
+network outputs become predictions; everything else lives here. The numerical work is done
+by the engine (``skrnn._engine``), which knows nothing of scikit-learn.
+"""
+
+import time
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import Interval, Options, StrOptions, _check_sample_weight
+from ._engine import forward, init_params, loss_and_gradient, make_network
+from ._engine._optimizers import AdamOptimizer, SGDOptimizer, clip_by_global_norm
+from ._input import check_X, pad_sequence_targets, to_list_of_sequences
+
+# "logistic" is MLPRegressor's name for the sigmoid; both spellings are accepted.
+_ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic": "sigmoid"}
+
+# Samples per engine call at predict time: large enough for efficient matrix products,
+# small enough that the forward buffers of a long series stay modest.
+_PREDICT_CHUNK = 2048
+
+
+class BaseRNN(BaseEstimator, metaclass=ABCMeta):
+    """Base class for recurrent network estimators; use RNNRegressor or RNNClassifier."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "cell": [StrOptions({"rnn", "lstm", "gru"})],
+        "bidirectional": ["boolean"],
+        "return_sequences": ["boolean"],
+        "n_channels": [Interval(Integral, 1, None, closed="left")],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dtype": [StrOptions({"float32", "float64"})],
+    }
+
+    @abstractmethod
+    def __init__(
+        self, hidden_layer_sizes, activation, *, cell, bidirectional, return_sequences,
+        n_channels, solver, alpha, batch_size, learning_rate, learning_rate_init, power_t,
+        max_iter, shuffle, random_state, tol, verbose, warm_start, momentum,
+        nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
+        n_iter_no_change, clip_norm, bptt_steps, dropout, dtype,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.return_sequences = return_sequences
+        self.n_channels = n_channels
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.clip_norm = clip_norm
+        self.bptt_steps = bptt_steps
+        self.dropout = dropout
+        self.dtype = dtype
+
+    # ------------------------------------------------------------------ subclass hooks
+    @abstractmethod
+    def _encode_targets(self, y, reset):
+        """Validate targets; return the engine's float targets (n, k) or (n, T, k)."""
+
+    @abstractmethod
+    def _score_raw(self, raw, y, lengths, sample_weight):
+        """Validation score (higher is better) of raw outputs against encoded targets."""
+
+    # ------------------------------------------------------------------ validation
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+        if len(sizes) == 0 or any(
+            not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a positive int or a non-empty sequence of "
+                f"positive ints (one per recurrent layer); got {self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(s) for s in sizes)
+
+    def _check_options(self):
+        if self.bptt_steps is not None and self.bidirectional:
+            raise ValueError(
+                "bptt_steps cannot be used with bidirectional=True: truncated BPTT carries "
+                "the state forward in time, while a reverse-direction layer needs the whole "
+                "sequence. Set bptt_steps=None or bidirectional=False."
+            )
+        if self.early_stopping and self.return_sequences and is_classifier(self):
+            raise ValueError("early_stopping=True is not supported with return_sequences=True.")
+
+    def _validate_input(self, X, y, sample_weight, reset):
+        dtype = np.dtype(self.dtype)
+        X3, lengths = check_X(self, X, reset=reset, dtype=dtype)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
+        if self.return_sequences:
+            y = pad_sequence_targets(y, X3.shape[0], X3.shape[1], lengths)
+        Y = self._encode_targets(y, reset)
+        if Y.shape[0] != X3.shape[0]:
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"X has {X3.shape[0]}, y has {Y.shape[0]}."
+            )
+        sample_weight = _check_sample_weight(sample_weight, X3, dtype=dtype)
+        return X3, lengths, Y, sample_weight
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Training sequences: a 3-D array, a 2-D table read time-major with
+            ``n_channels`` values per step, or a list of ``(T_i, n_features)`` arrays of
+            different lengths.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets; with ``return_sequences=True``, one per time step:
+            ``(n_samples, n_timesteps[, n_outputs])`` or a list matching a ragged ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; the loss is normalised by their sum.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, incremental):
+        self._check_options()
+        hidden = self._hidden_sizes()
+        warm = (self.warm_start or incremental) and hasattr(self, "params_")
+        X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
+        if not warm:
+            self._initialize(hidden, Y)
+        elif Y.shape[-1] != self.network_.n_outputs:
+            raise ValueError(
+                f"y has {Y.shape[-1]} outputs but the fitted network has "
+                f"{self.network_.n_outputs}; refit with warm_start=False."
+            )
+        if not incremental or getattr(self, "_optimizer", None) is None:
+            self._optimizer = self._make_optimizer()
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        theta = self.params_.copy() if warm else self._initial_params
+        try:
+            theta = self._fit_stochastic(theta, X3, lengths, Y, sample_weight, incremental)
+        except ValueError:
+            self._optimizer = None  # its moments may hold the diverged steps
+            raise
+        self.params_ = theta
+        return self
+
+    def _initialize(self, hidden, Y):
+        self._rng = np.random.default_rng(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        self.network_ = make_network(
+            self.n_features_in_, hidden, Y.shape[-1], cell=self.cell,
+            activation=_ACTIVATIONS[self.activation], bidirectional=self.bidirectional,
+            return_sequences=self.return_sequences, dtype=np.dtype(self.dtype),
+        )
+        self._initial_params = init_params(self.network_, self._rng)
+        self.n_outputs_ = Y.shape[-1]
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self.best_loss_ = np.inf
+        self._no_improvement_count = 0
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        if hasattr(self, "params_"):
+            del self.params_
+
+    def _make_optimizer(self):
+        n_params, dtype = self.network_.n_params, self.network_.dtype
+        if self.solver == "adam":
+            return AdamOptimizer(
+                n_params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon,
+                dtype=dtype,
+            )
+        return SGDOptimizer(
+            n_params, self.learning_rate_init, self.learning_rate, self.momentum,
+            self.nesterovs_momentum, self.power_t, dtype=dtype,
+        )
+
+    def _stratify_labels(self, Y):
+        """Labels to stratify the early-stopping split by; None for regression."""
+        return None
+
+    def _split_validation(self, n_samples, Y):
+        train, val = train_test_split(
+            np.arange(n_samples), test_size=self.validation_fraction, stratify=self._stratify_labels(Y),
+            random_state=int(self._rng.integers(np.iinfo(np.int32).max)),
+        )
+        if len(val) < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the "
+                "size of your dataset."
+            )
+        return train, val
+
+    def _fit_stochastic(self, theta, X3, lengths, Y, sample_weight, incremental):
+        if self.early_stopping:
+            train, val = self._split_validation(X3.shape[0], Y)
+            validation = (X3[val], _take(lengths, val), Y[val], sample_weight[val])
+            best_theta = theta.copy()
+        else:
+            train, validation = np.arange(X3.shape[0]), None
+        batch_size = self._batch_size(len(train))
+        if not incremental:
+            self.n_iter_ = 0
+        for _ in range(1 if incremental else self.max_iter):
+            start = time.perf_counter()
+            epoch_loss = self._run_epoch(theta, X3, lengths, Y, sample_weight, train, batch_size)
+            self.n_iter_ += 1
+            self.t_ += len(train)
+            self.loss_ = epoch_loss
+            self.loss_curve_.append(epoch_loss)
+            if validation is not None and self._track_validation(theta, validation):
+                best_theta = theta.copy()
+            self._report_epoch(time.perf_counter() - start)
+            self._optimizer.iteration_ends(self.t_)
+            if self._should_stop() or incremental:
+                break
+        else:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        if validation is not None:
+            theta = best_theta  # early stopping restores the best weights seen
+        return theta
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is going to "
+                "be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _run_epoch(self, theta, X3, lengths, Y, sample_weight, train, batch_size):
+        order = self._rng.permutation(train) if self.shuffle else train
+        total_loss = total_weight = 0.0
+        for batch in gen_batches(len(order), batch_size):
+            idx = order[batch]
+            X_b, lengths_b, Y_b = _batch(X3, lengths, Y, idx)
+            weight_b = sample_weight[idx]
+            loss, grad = loss_and_gradient(
+                self.network_, theta, X_b, Y_b, loss=self._loss, lengths=lengths_b,
+                sample_weight=weight_b, alpha=self.alpha, bptt_steps=self.bptt_steps,
+                dropout=self.dropout, rng=self._rng,
+            )
+            norm = clip_by_global_norm(grad, self.clip_norm)
+            if not (np.isfinite(loss) and np.isfinite(norm)):
+                self._diverged(loss)
+            self._optimizer.update_params(theta, grad)
+            batch_weight = float(weight_b.sum())
+            total_loss += loss * batch_weight
+            total_weight += batch_weight
+        if not np.isfinite(theta).all():
+            self._diverged(np.nan)
+        return total_loss / total_weight if total_weight > 0 else 0.0
+
+    def _diverged(self, loss):
+        raise ValueError(
+            f"The training loss became {loss} in epoch {self.n_iter_ + 1}: the optimisation "
+            f"diverged. Lower learning_rate_init (now {self.learning_rate_init}), set or "
+            f"lower clip_norm (now {self.clip_norm}), or scale the inputs and targets "
+            "(e.g. with StandardScaler). The weights were left as they were before this call."
+        )
+
+    def _track_validation(self, theta, validation):
+        """Record the validation score; return True if it is the best so far."""
+        X_val, lengths_val, Y_val, weight_val = validation
+        score = self._score_raw(self._raw_output(theta, X_val, lengths_val), Y_val,
+                                lengths_val, weight_val)
+        self.validation_scores_.append(score)
+        is_best = score > self.best_validation_score_
+        if score < self.best_validation_score_ + self.tol:
+            self._no_improvement_count += 1
+        else:
+            self._no_improvement_count = 0
+        if is_best:
+            self.best_validation_score_ = score
+        return is_best
+
+    def _should_stop(self):
+        if not self.early_stopping:
+            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
+        if self._no_improvement_count <= self.n_iter_no_change:
+            return False
+        what = "Validation score" if self.early_stopping else "Training loss"
+        msg = (f"{what} did not improve more than tol={self.tol:f} for "
+               f"{self.n_iter_no_change} consecutive epochs.")
+        if self._optimizer.trigger_stopping(msg, self.verbose):
+            return True
+        self._no_improvement_count = 0
+        return False
+
+    def _report_epoch(self, seconds):
+        if not self.verbose:
+            return
+        line = f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}"
+        if self.early_stopping:
+            line += f", validation score = {self.validation_scores_[-1]:.6f}"
+        print(f"{line}, time = {seconds:.2f}s")
+
+    # ------------------------------------------------------------------ prediction
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "params_")
+
+    def _raw_output(self, theta, X3, lengths):
+        """Raw network output for all samples, computed in chunks of samples."""
+        chunks = []
+        for batch in gen_batches(X3.shape[0], _PREDICT_CHUNK):
+            X_b, lengths_b, _ = _batch(X3, lengths, None, np.arange(batch.start, batch.stop))
+            raw = forward(self.network_, theta, X_b, lengths=lengths_b)
+            if self.return_sequences and raw.shape[1] < X3.shape[1]:
+                raw = _pad_front(raw, X3.shape[1])
+            chunks.append(raw)
+        return np.concatenate(chunks)
+
+    def _predict_raw(self, X):
+        """Validate ``X`` and return the raw network output with the sequence lengths."""
+        check_is_fitted(self)
+        X3, lengths = check_X(self, X, reset=False, dtype=np.dtype(self.dtype))
+        return self._raw_output(self.params_, X3, lengths), lengths
+
+    def _per_step_output(self, Y, lengths, ragged):
+        """Return per-step predictions as a list for ragged input, else as an array."""
+        if ragged:
+            full = lengths if lengths is not None else np.full(len(Y), Y.shape[1])
+            return to_list_of_sequences(Y, full)
+        return Y
+
+
+def _take(lengths, idx):
+    return None if lengths is None else lengths[idx]
+
+
+def _batch(X3, lengths, Y, idx):
+    """Gather a batch, dropping leading time steps that are padding for all its rows."""
+    if lengths is None:
+        return X3[idx], None, (None if Y is None else Y[idx])
+    lengths_b = lengths[idx]
+    start = X3.shape[1] - int(lengths_b.max())
+    X_b = X3[idx, start:]
+    Y_b = None if Y is None else (Y[idx, start:] if Y.ndim == 3 else Y[idx])
+    if np.all(lengths_b == X_b.shape[1]):
+        lengths_b = None
+    return X_b, lengths_b, Y_b
+
+
+def _pad_front(raw, n_timesteps):
+    padded = np.zeros((raw.shape[0], n_timesteps) + raw.shape[2:], dtype=raw.dtype)
+    padded[:, n_timesteps - raw.shape[1]:] = raw
+    return padded

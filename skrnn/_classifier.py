@@ -1,0 +1,332 @@
+"""RNNClassifier: a recurrent network with a softmax or sigmoid head and the log loss."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import check_array, column_or_1d
+
+from ._base import BaseRNN
+from ._compat import _fit_context
+from ._regressor import _valid_steps
+
+
+class RNNClassifier(ClassifierMixin, BaseRNN):
+    """Recurrent neural network classifier (Elman RNN, LSTM or GRU).
+
+    The network reads each sample as a sequence and classifies it from its last state (or
+    every time step, with ``return_sequences=True``). Binary and multilabel targets use a
+    sigmoid output and the binary log loss, multiclass targets a softmax and the
+    categorical log loss, as in :class:`~sklearn.neural_network.MLPClassifier`, whose
+    parameter names this class shares.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or array-like of shape (n_layers,), default=(32,)
+        Units of each stacked recurrent layer.
+    activation : {"tanh", "relu", "sigmoid", "logistic"}, default="tanh"
+        Activation of the Elman cell (``cell="rnn"``).
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    bidirectional : bool, default=False
+        Run every layer forward and backward in time and concatenate both.
+    return_sequences : bool, default=False
+        Classify every time step (binary or multiclass labels per step).
+    n_channels : int, default=1
+        Values per time step when ``X`` is 2-D (read time-major).
+    solver : {"adam", "sgd"}, default="adam"
+        Optimizer.
+    alpha : float, default=1e-4
+        L2 penalty on the weights.
+    batch_size : int or "auto", default="auto"
+        Minibatch size; ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Learning-rate schedule of ``solver="sgd"``.
+    learning_rate_init : float, default=0.005
+        Initial step size.
+    power_t : float, default=0.5
+        Exponent of the ``"invscaling"`` schedule.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    shuffle : bool, default=True
+        Shuffle samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, dropout and the early-stopping split.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no progress.
+    verbose : bool, default=False
+        Print one line per epoch.
+    warm_start : bool, default=False
+        Start ``fit`` from the previous solution.
+    momentum : float, default=0.9
+        Momentum of ``solver="sgd"``.
+    nesterovs_momentum : bool, default=True
+        Nesterov's momentum with ``solver="sgd"``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified), stop when its accuracy
+        stalls and restore the best weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's moment decay rates.
+    epsilon : float, default=1e-8
+        Adam's stability constant.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    clip_norm : float or None, default=5.0
+        Global-norm gradient clipping; ``None`` disables it.
+    bptt_steps : int or None, default=None
+        Truncated BPTT window; ``None`` is full BPTT.
+    dropout : float, default=0.0
+        Dropout rate on each recurrent layer's outputs during training.
+    dtype : {"float32", "float64"}, default="float32"
+        Precision of the computation.
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels.
+    loss_ : float
+        Training loss of the last epoch.
+    loss_curve_ : list of float
+        Training loss of each epoch.
+    best_loss_ : float or None
+        Lowest training loss seen.
+    validation_scores_ : list of float or None
+        Accuracy on the held-out set after each epoch, with ``early_stopping=True``.
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``.
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Training samples seen.
+    n_features_in_ : int
+        Features per time step for 3-D/list input; columns for 2-D input.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a 2-D DataFrame ``X``.
+    n_outputs_ : int
+        Output units (1 for binary problems).
+    out_activation_ : str
+        ``"logistic"`` or ``"softmax"``.
+    network_ : NetworkSpec
+        Layout of the network.
+    params_ : ndarray of shape (n_params,)
+        All network parameters as one flat vector.
+
+    See Also
+    --------
+    RNNRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : The feed-forward counterpart.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 8, 1))
+    >>> y = np.where(X[:, 0, 0] > X[:, -1, 0], "falling", "rising")  # order matters
+    >>> clf = RNNClassifier(hidden_layer_sizes=16, max_iter=60, learning_rate_init=0.02,
+    ...                     random_state=0).fit(X, y)
+    >>> clf.classes_
+    array(['falling', 'rising'], dtype='<U7')
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    >>> clf.score(X, y) > 0.9
+    True
+    """
+
+    def __init__(
+        self, hidden_layer_sizes=(32,), activation="tanh", *, cell="lstm",
+        bidirectional=False, return_sequences=False, n_channels=1, solver="adam",
+        alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
+        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
+        verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
+        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+        epsilon=1e-8, n_iter_no_change=10, clip_norm=5.0, bptt_steps=None, dropout=0.0,
+        dtype="float32",
+    ):
+        super().__init__(
+            hidden_layer_sizes, activation, cell=cell, bidirectional=bidirectional,
+            return_sequences=return_sequences, n_channels=n_channels, solver=solver,
+            alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
+            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
+            clip_norm=clip_norm, bptt_steps=bptt_steps, dropout=dropout, dtype=dtype,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        self._classes_given = False
+        return super().fit(X, y, sample_weight)
+
+    fit.__doc__ = BaseRNN.fit.__doc__
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Run one epoch over ``X`` and ``y``, starting from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Training sequences, in the format used by the first call.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            All labels that will ever appear; required on the first call, ignored after.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if _check_partial_fit_first_call(self, classes):
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer = LabelBinarizer().fit(y)
+            else:
+                self._label_binarizer = LabelBinarizer().fit(classes)
+            self._classes_given = True
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    @property
+    def _loss(self):
+        return "softmax_cross_entropy" if self._is_softmax() else "sigmoid_cross_entropy"
+
+    def _is_softmax(self):
+        lb = self._label_binarizer
+        return lb.y_type_ == "multiclass" and len(lb.classes_) > 2
+
+    def _check_labels(self, y):
+        y = check_array(y, ensure_2d=False, allow_nd=True, dtype=None, input_name="y",
+                        ensure_min_samples=0)
+        if self.return_sequences:
+            if y.ndim != 2:
+                raise ValueError(
+                    "With return_sequences=True, y must hold one label per time step, "
+                    f"shape (n_samples, n_timesteps); got {y.shape}."
+                )
+            return y
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return y
+
+    def _encode_targets(self, y, reset):
+        y = self._check_labels(y)
+        flat = y.reshape(-1) if self.return_sequences else y
+        check_classification_targets(flat)
+        if reset and not getattr(self, "_classes_given", False):
+            self._label_binarizer = LabelBinarizer().fit(flat)
+        elif not set(unique_labels(flat)) <= set(self._label_binarizer.classes_):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self._label_binarizer.classes_}. 'y' has {unique_labels(flat)}."
+            )
+        self.classes_ = self._label_binarizer.classes_
+        self.out_activation_ = "softmax" if self._is_softmax() else "logistic"
+        Y = self._label_binarizer.transform(flat).astype(np.dtype(self.dtype))
+        return Y.reshape(y.shape[:2] + (-1,)) if self.return_sequences else Y
+
+    def _stratify_labels(self, Y):
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return None
+        return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
+
+    def _probabilities(self, raw):
+        if self._is_softmax():
+            shifted = raw - raw.max(axis=-1, keepdims=True)
+            exp = np.exp(shifted)
+            return exp / exp.sum(axis=-1, keepdims=True)
+        return 0.5 * (1.0 + np.tanh(0.5 * raw))  # sigmoid, overflow-free
+
+    def _score_raw(self, raw, Y, lengths, sample_weight):
+        if Y.ndim == 3:
+            raw, Y, sample_weight = _valid_steps(raw, Y, lengths, sample_weight)
+        if Y.shape[1] > 1 and self._is_softmax():
+            correct = raw.argmax(axis=1) == Y.argmax(axis=1)
+        else:
+            correct = np.all((raw > 0) == (Y > 0.5), axis=1)
+        return float(np.average(correct, weights=sample_weight))
+
+    def predict_proba(self, X):
+        """Probability of each class for the sequences in ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Sequences, in the format used at fit.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_`` (per step with
+            ``return_sequences=True``: ``(n_samples, n_timesteps, n_classes)``).
+        """
+        raw, lengths = self._predict_raw(X)
+        proba = self._probabilities(raw.astype(np.float64))
+        if proba.shape[-1] == 1 and not self._label_binarizer.y_type_.startswith("multilabel"):
+            proba = np.concatenate([1.0 - proba, proba], axis=-1)
+        if self.return_sequences:
+            return self._per_step_output(proba, lengths, ragged=isinstance(X, (list, tuple)))
+        return proba
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Sequences, in the format used at fit.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        if isinstance(proba, list):
+            return [np.log(p) for p in proba]
+        return np.log(proba)
+
+    def predict(self, X):
+        """Predict class labels for the sequences in ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Sequences, in the format used at fit.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted labels (an indicator matrix for multilabel targets); per step with
+            ``return_sequences=True``.
+        """
+        raw, lengths = self._predict_raw(X)
+        n, k = raw.shape[0], raw.shape[-1]
+        scores = self._probabilities(raw.astype(np.float64)).reshape(-1, k)
+        if k == 1:
+            scores = scores.ravel()
+        labels = self._label_binarizer.inverse_transform(scores)
+        if not self.return_sequences:
+            return labels
+        labels = labels.reshape(n, raw.shape[1])
+        return self._per_step_output(labels, lengths, ragged=isinstance(X, (list, tuple)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.three_d_array = True
+        return tags

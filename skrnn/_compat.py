@@ -1,0 +1,18 @@
+"""The few scikit-learn helpers skrnn relies on, imported in one place.
+
+Some of them live in private scikit-learn modules; gathering them here means a
+scikit-learn upgrade that moves one touches this file only.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+__all__ = [
+    "Interval",
+    "Options",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+    "validate_data",
+]

@@ -1,0 +1,161 @@
+"""Stochastic optimizers acting in place on one flat parameter vector.
+
+The update rules follow scikit-learn's ``sklearn/neural_network/_stochastic_optimizers.py``
+(same names, same learning-rate schedules), but work on a single contiguous vector so that an
+update is a handful of vectorised NumPy calls, whatever the number of layers.
+"""
+
+import numpy as np
+
+
+def clip_by_global_norm(grad, clip_norm):
+    """Rescale ``grad`` in place so that its Euclidean norm is at most ``clip_norm``.
+
+    Parameters
+    ----------
+    grad : ndarray of shape (n_params,)
+        Flat gradient; modified in place.
+    clip_norm : float or None
+        Largest allowed norm; ``None`` disables clipping.
+
+    Returns
+    -------
+    norm : float
+        The norm of the gradient before clipping.
+    """
+    norm = float(np.sqrt(np.dot(grad, grad)))
+    if clip_norm is not None and norm > clip_norm:
+        grad *= clip_norm / norm
+    return norm
+
+
+class SGDOptimizer:
+    """Stochastic gradient descent with momentum (optionally Nesterov's).
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    learning_rate_init : float
+        Initial step size.
+    lr_schedule : {"constant", "invscaling", "adaptive"}
+        ``"invscaling"``: ``lr = lr_init / (t + 1) ** power_t`` after each epoch, ``t`` the
+        number of samples seen; ``"adaptive"``: divided by 5 each time training stalls.
+    momentum : float
+        Momentum factor in [0, 1].
+    nesterov : bool
+        Whether to use Nesterov's momentum.
+    power_t : float
+        Exponent of ``"invscaling"``.
+    dtype : dtype
+        dtype of the parameters.
+    """
+
+    def __init__(
+        self, n_params, learning_rate_init=0.1, lr_schedule="constant", momentum=0.9,
+        nesterov=True, power_t=0.5, dtype=np.float64,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update_params(self, params, grad):
+        """Apply one step to ``params`` in place, given the flat gradient ``grad``."""
+        # v <- momentum * v - lr * g
+        self.velocity *= self.momentum
+        self.velocity -= self.learning_rate * grad
+        if self.nesterov:
+            # Nesterov: step = momentum * v - lr * g (look-ahead form, as in scikit-learn)
+            np.multiply(self.velocity, self.momentum, out=self._step)
+            self._step -= self.learning_rate * grad
+            params += self._step
+        else:
+            params += self.velocity
+
+    def iteration_ends(self, time_step):
+        """Update the learning rate after an epoch; ``time_step`` counts samples seen."""
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+
+    def trigger_stopping(self, msg, verbose):
+        """Decide whether to stop when training stalls; ``"adaptive"`` first lowers the rate."""
+        if self.lr_schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + " Setting learning rate to %f" % self.learning_rate)
+        return False
+
+
+class AdamOptimizer:
+    """Adam (Kingma & Ba, 2014), with bias correction folded into the step size.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    learning_rate_init : float
+        Step size.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates, in [0, 1).
+    epsilon : float
+        Numerical-stability constant.
+    dtype : dtype
+        dtype of the parameters.
+    """
+
+    def __init__(
+        self, n_params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+        dtype=np.float64,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update_params(self, params, grad):
+        """Apply one step to ``params`` in place, given the flat gradient ``grad``."""
+        self.t += 1
+        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
+        self.m *= self.beta_1
+        self.m += (1 - self.beta_1) * grad
+        self.v *= self.beta_2
+        np.multiply(grad, grad, out=self._step)
+        self._step *= 1 - self.beta_2
+        self.v += self._step
+        # lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t);  theta <- theta - lr_t m / (sqrt(v) + eps)
+        self.learning_rate = (
+            self.learning_rate_init
+            * np.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        np.sqrt(self.v, out=self._step)
+        self._step += self.epsilon
+        np.divide(self.m, self._step, out=self._step)
+        self._step *= self.learning_rate
+        params -= self._step
+
+    def iteration_ends(self, time_step):
+        """Adam keeps its learning rate between epochs."""
+
+    def trigger_stopping(self, msg, verbose):
+        """Stop when training stalls."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True

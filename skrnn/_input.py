@@ -1,0 +1,205 @@
+"""Turn the input formats skrnn accepts into the engine's padded 3-D arrays.
+
+Three formats reach the estimators (see the README's input table):
+
+* a 3-D array ``(n_samples, n_timesteps, n_features)``, used as is;
+* a 2-D array or DataFrame ``(n_samples, n_timesteps * n_channels)``, read time-major;
+* a list of ``(T_i, n_features)`` or ``(T_i,)`` arrays of different lengths.
+
+All become one array ``(n_samples, T_max, n_features)`` plus ``lengths``. Shorter sequences
+are padded at the *front* (their valid steps are right-aligned) because then every
+sequence's last valid step is the last column, which is what a many-to-one head reads.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+from ._compat import validate_data
+
+TABULAR = "tabular"
+SEQUENCES = "sequences"
+
+
+def as_sequence_list(X):
+    """Return ``X`` as a list of arrays if it is a list of sequences, else ``None``.
+
+    A list of 2-D arrays, or of 1-D arrays of unequal lengths, is a list of sequences.
+    A list of equally long flat rows stays what scikit-learn makes of it: a 2-D table.
+    """
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return None
+    ranks = {np.ndim(x) for x in X}
+    if ranks == {2}:
+        return list(X)
+    if ranks == {1} and len({len(x) for x in X}) > 1:
+        return list(X)
+    return None
+
+
+def _rank(X):
+    """Rank of an array-like; 0 when NumPy cannot tell (scikit-learn then explains)."""
+    if hasattr(X, "columns") or hasattr(X, "tocsr"):  # DataFrame or sparse: a table
+        return 2
+    try:
+        return np.ndim(X)
+    except ValueError:  # inhomogeneous nested lists
+        return 0
+
+
+def _check_one_sequence(x, index, dtype):
+    x = check_array(
+        x, ensure_2d=False, dtype=dtype, ensure_min_samples=0, input_name=f"X[{index}]"
+    )
+    if x.ndim == 1:
+        x = x[:, np.newaxis]
+    if x.ndim != 2:
+        raise ValueError(f"X[{index}] must be 1-D (T,) or 2-D (T, n_features); got {x.ndim}-D.")
+    if x.shape[0] == 0:
+        raise ValueError(f"X[{index}] is an empty sequence (0 time steps).")
+    if x.shape[1] == 0:
+        raise ValueError(f"X[{index}] has 0 features.")
+    return x
+
+
+def pad_sequences(sequences, dtype):
+    """Validate a list of sequences and right-align them in one zero-padded array.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, T_max, n_features)
+    lengths : ndarray of shape (n_samples,)
+    """
+    checked = [_check_one_sequence(x, i, dtype) for i, x in enumerate(sequences)]
+    n_features = {x.shape[1] for x in checked}
+    if len(n_features) > 1:
+        raise ValueError(
+            "All sequences in X must have the same number of features; got "
+            f"feature counts {sorted(n_features)}."
+        )
+    lengths = np.array([x.shape[0] for x in checked], dtype=np.intp)
+    X = np.zeros((len(checked), lengths.max(), n_features.pop()), dtype=dtype)
+    for row, x in zip(X, checked):
+        row[len(row) - len(x):] = x
+    return X, lengths
+
+
+def _check_3d(X, dtype):
+    X = check_array(X, allow_nd=True, dtype=dtype, ensure_min_features=0)
+    if X.ndim != 3:
+        raise ValueError(
+            "X must be 2-D (n_samples, n_timesteps * n_channels), 3-D (n_samples, "
+            f"n_timesteps, n_features) or a list of sequences; got a {X.ndim}-D array."
+        )
+    if X.shape[1] == 0:
+        raise ValueError("X has 0 time steps (axis 1 of a 3-D X must not be empty).")
+    if X.shape[2] == 0:
+        raise ValueError("X has 0 features (axis 2 of a 3-D X must not be empty).")
+    return X
+
+
+def _check_n_features(estimator, n_features, reset):
+    if reset:
+        estimator.n_features_in_ = n_features
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+    elif n_features != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_features} features per time step, but {type(estimator).__name__} "
+            f"is expecting {estimator.n_features_in_} features as input."
+        )
+
+
+def _check_input_kind(estimator, kind, reset):
+    if reset:
+        estimator._input_kind = kind
+    elif kind != estimator._input_kind:
+        fitted = "2-D X (one series per row)" if estimator._input_kind == TABULAR else (
+            "3-D X or a list of sequences")
+        raise ValueError(
+            f"{type(estimator).__name__} was fitted on {fitted}; pass X in the same format."
+        )
+
+
+def _tabular_to_3d(X, n_channels):
+    n_samples, n_columns = X.shape
+    if n_columns % n_channels:
+        raise ValueError(
+            f"X has {n_columns} columns, which is not divisible by n_channels={n_channels}: "
+            "a 2-D X is read as n_timesteps * n_channels values per row, time-major."
+        )
+    return X.reshape(n_samples, n_columns // n_channels, n_channels)
+
+
+def check_X(estimator, X, *, reset, dtype):
+    """Validate ``X`` at the estimator boundary and return the engine's input.
+
+    Parameters
+    ----------
+    estimator : BaseRNN
+        Records ``n_features_in_`` (and ``feature_names_in_``) when ``reset``.
+    X : array-like or list of array-like
+        Any of the three input formats.
+    reset : bool
+        Whether this is a fit (record the input's shape) or a later call (check it).
+    dtype : dtype
+        Compute dtype.
+
+    Returns
+    -------
+    X3 : ndarray of shape (n_samples, n_timesteps, n_features)
+    lengths : ndarray of shape (n_samples,) or None
+        Valid steps per sequence (right-aligned), ``None`` when all have ``n_timesteps``.
+    """
+    sequences = as_sequence_list(X)
+    if sequences is None and _rank(X) != 3:
+        _check_input_kind(estimator, TABULAR, reset)
+        X2 = validate_data(estimator, X, reset=reset, dtype=dtype)
+        return _tabular_to_3d(X2, estimator.n_channels), None
+    _check_input_kind(estimator, SEQUENCES, reset)
+    if sequences is not None:
+        X3, lengths = pad_sequences(sequences, dtype)
+    else:
+        X3, lengths = _check_3d(X, dtype), None
+    _check_n_features(estimator, X3.shape[2], reset)
+    if lengths is not None and np.all(lengths == X3.shape[1]):
+        lengths = None
+    return X3, lengths
+
+
+def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
+    """Bring per-step targets to shape ``(n_samples, n_timesteps, ...)``, right-aligned.
+
+    ``y`` is an array whose first two axes are ``(n_samples, n_timesteps)`` or, for ragged
+    ``X``, a list of ``(T_i,)`` / ``(T_i, n_outputs)`` arrays. Padded steps repeat the
+    sequence's first target, so that label encoders never see an invented value; they carry
+    zero weight in the loss.
+    """
+    if isinstance(y, (list, tuple)) and lengths is not None:
+        if len(y) != n_samples:
+            raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
+        rows = [np.asarray(y_i) for y_i in y]
+        for i, (row, n) in enumerate(zip(rows, lengths)):
+            if row.ndim == 0 or len(row) != n:
+                raise ValueError(
+                    f"y[{i}] must have one target per time step of X[{i}] ({n}); got "
+                    f"shape {row.shape}."
+                )
+        Y = np.empty((n_samples, n_timesteps) + rows[0].shape[1:], dtype=rows[0].dtype)
+        for out, row in zip(Y, rows):
+            out[: n_timesteps - len(row)] = row[0]
+            out[n_timesteps - len(row):] = row
+        return Y
+    Y = np.asarray(y)
+    if Y.ndim < 2 or Y.shape[:2] != (n_samples, n_timesteps):
+        raise ValueError(
+            "With return_sequences=True, y must have one target per time step: shape "
+            f"({n_samples}, {n_timesteps}) or ({n_samples}, {n_timesteps}, n_outputs); got "
+            f"{Y.shape}."
+        )
+    return Y
+
+
+def to_list_of_sequences(Y, lengths):
+    """Undo the right-aligned padding of a per-step output ``(n, T, ...)``."""
+    T = Y.shape[1]
+    return [y[T - n:] for y, n in zip(Y, lengths)]
