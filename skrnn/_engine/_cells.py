@@ -1,0 +1,286 @@
+"""Recurrent cells: forward/backward step pairs written from their equations.
+
+Layout (feature-major): the state ``h`` is an ``(H, B)`` array and each step's gate
+pre-activations come from ONE fused GEMM done by the caller,
+``z_t = W [x_t; 1; h_{t-1}]`` of shape ``(G * H, B)``, so every gate block ``z[k*H:(k+1)*H]``
+is a contiguous ``(H, B)`` array. The cells only do the element-wise part.
+
+A cell is described by a :class:`Cell` record:
+
+* ``forward_plan(buffers)`` hoists all slicing out of the time loop and returns one argument
+  tuple per step for ``forward_step(*args)``; the step activates ``z`` in place (it becomes
+  the cache) and writes ``h_t`` into the slot the caller gives it.
+* ``backward_plan(buffers)`` first computes, vectorised over all steps, the derivative
+  factors that do not depend on the incoming gradient, then returns one argument tuple per
+  step for ``backward_step(dh, *args)``, which writes ``dz_t`` (and the cell's own carries).
+
+Masking, truncation, stacking and bidirectionality are handled once, above the cells, in
+:mod:`skrnn._engine._recurrent`.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def _sigmoid_(a):
+    """In-place logistic sigmoid with a single tanh call: s(x) = 0.5 * tanh(0.5 x) + 0.5."""
+    np.multiply(a, 0.5, out=a)
+    np.tanh(a, out=a)
+    np.multiply(a, 0.5, out=a)
+    np.add(a, 0.5, out=a)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Element-wise part of a recurrent cell (see the module docstring).
+
+    Attributes
+    ----------
+    name : str
+    n_blocks : int
+        Number of ``H``-row blocks of the fused weight matrix ``W``.
+    n_gates : int
+        Number of real gates (fan-out for the Glorot initialisation of input weights).
+    has_c : bool
+        Whether the cell carries a second state (the LSTM cell state ``c``).
+    has_direct : bool
+        Whether ``dh_{t-1}`` has a direct term besides ``U^T dz_t`` (GRU's ``z * dh``).
+    forward_plan, forward_step, backward_plan, backward_step : callable
+    """
+
+    name: str
+    n_blocks: int
+    n_gates: int
+    has_c: bool
+    has_direct: bool
+    forward_plan: Callable
+    forward_step: Callable
+    backward_plan: Callable
+    backward_step: Callable
+
+
+# ----------------------------------------------------------------------------------------
+# Elman: h_t = act(W x_t + U h_{t-1} + b)
+# ----------------------------------------------------------------------------------------
+
+
+def _tanh_step(z, h_out):
+    np.tanh(z, out=h_out)
+
+
+def _relu_step(z, h_out):
+    np.maximum(z, 0, out=h_out)
+
+
+def _sigmoid_step(z, h_out):
+    np.copyto(h_out, z)
+    _sigmoid_(h_out)
+
+
+def _tanh_derivative(h, out):
+    """act'(a) from h = tanh(a): 1 - h^2."""
+    np.multiply(h, h, out=out)
+    np.subtract(1, out, out=out)
+
+
+def _relu_derivative(h, out):
+    """act'(a) from h = relu(a): 1[h > 0]."""
+    np.greater(h, 0, out=out)
+
+
+def _sigmoid_derivative(h, out):
+    """act'(a) from h = sigmoid(a): h (1 - h)."""
+    np.subtract(1, h, out=out)
+    np.multiply(out, h, out=out)
+
+
+ELMAN_ACTIVATIONS = {
+    "tanh": (_tanh_step, _tanh_derivative),
+    "relu": (_relu_step, _relu_derivative),
+    "sigmoid": (_sigmoid_step, _sigmoid_derivative),
+}
+
+
+def _elman_forward_plan(buf):
+    return [(z, h_out) for z, h_out in zip(buf.z_steps, buf.h_steps[1:])]
+
+
+def _elman_backward_plan(buf, derivative):
+    """dz_t = act'(a_t) * dh_t, with act'(a_t) computed for all t at once from h_t."""
+    factor = np.empty((buf.T, 1, buf.H, buf.B), dtype=buf.dtype)
+    derivative(buf.h_seq.transpose(1, 0, 2), factor[:, 0])
+    return [(factor[t], buf.dz_steps[t]) for t in range(buf.T)]
+
+
+def _elman_backward_step(dh, factor, dz):
+    np.multiply(factor, dh, out=dz)
+
+
+def elman_cell(activation):
+    """Elman cell ``h_t = act(W x_t + U h_{t-1} + b)`` for ``act`` in tanh/relu/sigmoid."""
+    step, derivative = ELMAN_ACTIVATIONS[activation]
+
+    def backward_plan(buf):
+        return _elman_backward_plan(buf, derivative)
+
+    return Cell(
+        name="rnn", n_blocks=1, n_gates=1, has_c=False, has_direct=False,
+        forward_plan=_elman_forward_plan, forward_step=step,
+        backward_plan=backward_plan, backward_step=_elman_backward_step,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# LSTM, blocks ordered [o, i, f, g] so the three sigmoid gates are contiguous (one tanh
+# call) and the three gates driven by dc are contiguous too (one multiply in backward).
+#   (1) o_t = s(W_o x_t + U_o h_{t-1} + b_o)     (2) i_t = s(W_i x_t + U_i h_{t-1} + b_i)
+#   (3) f_t = s(W_f x_t + U_f h_{t-1} + b_f)     (4) g_t = tanh(W_g x_t + U_g h_{t-1} + b_g)
+#   (5) c_t = f_t * c_{t-1} + i_t * g_t          (6) h_t = o_t * tanh(c_t)
+# ----------------------------------------------------------------------------------------
+
+LSTM_FORGET_BLOCK = 2
+
+
+def _lstm_forward_plan(buf):
+    H = buf.H
+    plan = []
+    for t in range(buf.T):
+        z = buf.z_steps[t]
+        plan.append((z[: 3 * H], z[3 * H:], z[:H], z[H: 2 * H], z[2 * H: 3 * H],
+                     buf.c_steps[t], buf.c_steps[t + 1], buf.tc_steps[t],
+                     buf.h_steps[t + 1], buf.tmp))
+    return plan
+
+
+def _lstm_forward_step(z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp):
+    _sigmoid_(z_sig)                  # (1)-(3) o, i, f
+    np.tanh(g, out=g)                 # (4) g
+    np.multiply(f, c_prev, out=c_out)  # (5) c_t = f_t * c_{t-1} + i_t * g_t
+    np.multiply(i, g, out=tmp)
+    np.add(c_out, tmp, out=c_out)
+    np.tanh(c_out, out=tc_out)        # (6) h_t = o_t * tanh(c_t)
+    np.multiply(o, tc_out, out=h_out)
+
+
+def _lstm_backward_plan(buf):
+    """Factors (vectorised over t), then per step:
+
+    dc_t = dh_t * o_t (1 - tanh^2 c_t) + dc_carry        (from (6) and (5) at t+1)
+    dz_o = dh_t * tanh(c_t) o (1 - o)
+    dz_i = dc_t * g i (1 - i);  dz_f = dc_t * c_{t-1} f (1 - f);  dz_g = dc_t * i (1 - g^2)
+    dc_carry <- dc_t * f_t
+    """
+    H, T = buf.H, buf.T
+    gates = buf.Z.reshape(T, 4, H, buf.B)
+    o, i, f, g = gates[:, 0], gates[:, 1], gates[:, 2], gates[:, 3]
+    tc = buf.TC
+    factor = np.empty((T, 4, H, buf.B), dtype=buf.dtype)
+    dc_from_dh = o * (1 - tc * tc)
+    np.multiply(tc, o * (1 - o), out=factor[:, 0])
+    np.multiply(g, i * (1 - i), out=factor[:, 1])
+    np.multiply(buf.C[:T], f * (1 - f), out=factor[:, 2])
+    np.multiply(i, 1 - g * g, out=factor[:, 3])
+    return [(dc_from_dh[t], factor[t, 0], factor[t, 1:], f[t], buf.dz_steps[t][0],
+             buf.dz_steps[t][1:], buf.dc, buf.dc_carry) for t in range(T)]
+
+
+def _lstm_backward_step(dh, dc_from_dh, f_o, f_ifg, f, dz_o, dz_ifg, dc, dc_carry):
+    np.multiply(dh, dc_from_dh, out=dc)
+    np.add(dc, dc_carry, out=dc)
+    np.multiply(dh, f_o, out=dz_o)
+    np.multiply(f_ifg, dc, out=dz_ifg)
+    np.multiply(dc, f, out=dc_carry)
+
+
+LSTM = Cell(
+    name="lstm", n_blocks=4, n_gates=4, has_c=True, has_direct=False,
+    forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
+    backward_plan=_lstm_backward_plan, backward_step=_lstm_backward_step,
+)
+
+
+# ----------------------------------------------------------------------------------------
+# GRU ("reset after", PyTorch/cuDNN). Blocks [r, z, n_x, n_h]: the candidate's input part
+# and hidden part are separate blocks of ONE fused W with structural zeros (n_x has zero
+# hidden columns, n_h zero input columns; their gradient is kept zero). This costs 1/3 more
+# GEMM flops than 3 blocks but keeps one GEMM per step (per-call overhead dominates at the
+# sizes we target) and one weight-gradient GEMM per chunk; b_in and b_hn fall out as the
+# bias column of the n_x and n_h blocks.
+#   (1) r_t = s(W_r x_t + U_r h_{t-1} + b_r)     (2) z_t = s(W_z x_t + U_z h_{t-1} + b_z)
+#   (3) n_t = tanh(W_n x_t + b_in + r_t * (U_n h_{t-1} + b_hn))
+#   (4) h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+# ----------------------------------------------------------------------------------------
+
+
+def _gru_forward_plan(buf):
+    H = buf.H
+    plan = []
+    for t in range(buf.T):
+        z = buf.z_steps[t]
+        plan.append((z[: 2 * H], z[:H], z[H: 2 * H], z[2 * H: 3 * H], z[3 * H:],
+                     buf.h_steps[t], buf.h_steps[t + 1], buf.tmp))
+    return plan
+
+
+def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp):
+    _sigmoid_(z_sig)                  # (1), (2)
+    np.multiply(r, n_h, out=tmp)      # (3) n_t, stored over the n_x block
+    np.add(n, tmp, out=n)
+    np.tanh(n, out=n)
+    np.subtract(h_prev, n, out=tmp)   # (4) h_t = n_t + z_t * (h_{t-1} - n_t)
+    np.multiply(u, tmp, out=tmp)
+    np.add(n, tmp, out=h_out)
+
+
+def _gru_backward_plan(buf):
+    """Every block of dz_t is dh_t times a factor known after the forward pass:
+
+    dz_r = dh (1-z)(1-n^2) n_h r(1-r);   dz_z = dh (h_{t-1} - n) z(1-z)
+    dz_nx = dh (1-z)(1-n^2);             dz_nh = dh (1-z)(1-n^2) r
+    and the direct term dh_{t-1} += z * dh.
+    """
+    H, T = buf.H, buf.T
+    gates = buf.Z.reshape(T, 4, H, buf.B)
+    r, u, n, n_h = gates[:, 0], gates[:, 1], gates[:, 2], gates[:, 3]
+    h_prev = buf.h_prev_seq.transpose(1, 0, 2)
+    factor = np.empty((T, 4, H, buf.B), dtype=buf.dtype)
+    d_n = factor[:, 2]
+    np.multiply(1 - u, 1 - n * n, out=d_n)
+    np.multiply(d_n, r, out=factor[:, 3])
+    np.multiply(factor[:, 3], n_h * (1 - r), out=factor[:, 0])
+    np.multiply(h_prev - n, u * (1 - u), out=factor[:, 1])
+    return [(factor[t], u[t], buf.dz_steps[t], buf.dh_direct) for t in range(T)]
+
+
+def _gru_backward_step(dh, factor, u, dz, dh_direct):
+    np.multiply(factor, dh, out=dz)
+    np.multiply(u, dh, out=dh_direct)
+
+
+GRU = Cell(
+    name="gru", n_blocks=4, n_gates=3, has_c=False, has_direct=True,
+    forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
+    backward_plan=_gru_backward_plan, backward_step=_gru_backward_step,
+)
+
+
+def gru_structural_zeros(W, n_inputs):
+    """Zero the structural zeros of a fused GRU matrix (or its gradient) in place.
+
+    Parameters
+    ----------
+    W : ndarray of shape (4 * H, n_inputs + 1 + H)
+    n_inputs : int
+    """
+    H = W.shape[0] // 4
+    W[2 * H: 3 * H, n_inputs + 1:] = 0  # n_x block: no hidden columns
+    W[3 * H:, :n_inputs] = 0            # n_h block: no input columns
+
+
+def get_cell(cell, activation="tanh"):
+    """Return the :class:`Cell` for ``cell`` in {"rnn", "lstm", "gru"}."""
+    if cell == "rnn":
+        return elman_cell(activation)
+    return {"lstm": LSTM, "gru": GRU}[cell]

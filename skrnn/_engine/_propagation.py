@@ -1,0 +1,277 @@
+"""Forward pass and loss/gradient of a whole network: stacking, bidirectionality, dropout,
+head, losses, L2 and truncated BPTT, on top of :mod:`skrnn._engine._recurrent`.
+
+Inputs arrive as ``(n, T, F)`` and are viewed once as ``(F, T, n)`` (feature-major, time in
+the middle), the layout every internal sequence uses.
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from ._losses import LOSS_FUNCTIONS
+from ._network import unpack
+from ._recurrent import (backward_direction, final_state, forward_direction,
+                         output_sequence, reverse_index, reverse_time)
+
+
+def _sequence_context(spec, X, lengths):
+    """Mask (1, T, B) and reversal index, or None for both when every length is T."""
+    n, T, _ = X.shape
+    if lengths is not None:
+        lengths = np.asarray(lengths).astype(np.intp, copy=False)
+        if np.all(lengths == T):
+            lengths = None
+    mask = None
+    if lengths is not None:
+        mask = (np.arange(T)[:, None] >= T - lengths[None, :])[None].astype(spec.dtype)
+    rev = reverse_index(lengths, T) if spec.bidirectional else None
+    return SimpleNamespace(T=T, B=n, lengths=lengths, mask=mask, rev=rev)
+
+
+def _zero_states(spec, B):
+    n_state = 2 if spec.cell == "lstm" else 1
+    return [[tuple(np.zeros((H, B), dtype=spec.dtype) for _ in range(n_state))
+             for _ in range(spec.n_directions)] for H in spec.hidden_layer_sizes]
+
+
+def _chunk_mask(ctx, start, stop):
+    """The mask restricted to [start, stop), or None when no step there is padded."""
+    if ctx.mask is None:
+        return None
+    mask = ctx.mask[:, start:stop]
+    return None if mask.all() else mask
+
+
+def _run_layer(spec, Ws, seq, layer_states, mask, rev, keep_cache):
+    """Forward (and, if bidirectional, reverse) direction of one layer over ``seq``."""
+    cell = spec.cell_def
+    bufs = [forward_direction(cell, Ws[0], seq, layer_states[0], mask, keep_cache)]
+    if spec.bidirectional:
+        bufs.append(forward_direction(cell, Ws[1], reverse_time(seq, rev),
+                                      layer_states[1], mask, keep_cache))
+    return bufs
+
+
+def _layer_output(bufs, rev):
+    """Output sequence (D, T, B): forward outputs, then the reverse ones un-reversed."""
+    out = output_sequence(bufs[0])
+    if len(bufs) == 1:
+        return out
+    return np.concatenate([out, reverse_time(output_sequence(bufs[1]), rev)], axis=0)
+
+
+def _forward_stack(spec, layers, x, states, ctx, span, drop, keep_cache):
+    """Run all layers over the steps ``span = (start, stop)`` of ``x`` (F, T, B).
+
+    Returns
+    -------
+    caches : list of list of SimpleNamespace
+    head_in : ndarray of shape (D, B) (many-to-one) or (D, stop - start, B)
+    states : list of list of tuple
+        States after the last step, to carry into the next chunk.
+    """
+    start, stop = span
+    mask = _chunk_mask(ctx, start, stop)
+    seq, caches, new_states = x[:, start:stop], [], []
+    for layer, Ws in enumerate(layers):
+        bufs = _run_layer(spec, Ws, seq, states[layer], mask, ctx.rev, keep_cache)
+        caches.append(bufs)
+        new_states.append([final_state(spec.cell_def, buf) for buf in bufs])
+        last = layer == len(layers) - 1
+        if last and not spec.return_sequences:
+            # like PyTorch's h_n: forward state at T-1, reverse direction's final state
+            seq = np.concatenate([buf.h_steps[-1] for buf in bufs], axis=0)
+            if drop is not None:
+                seq = seq * drop[layer]
+        else:
+            seq = _layer_output(bufs, ctx.rev)
+            if drop is not None:
+                seq = seq * drop[layer][:, start:stop]
+    return caches, seq, new_states
+
+
+def _head(W_out, b_out, head_in):
+    """raw = W_out h + b_out, on (D, B) or on every step of (D, T, B)."""
+    if head_in.ndim == 2:
+        return np.matmul(W_out, head_in) + b_out
+    D, T, B = head_in.shape
+    return (np.matmul(W_out, head_in.reshape(D, T * B)) + b_out).reshape(-1, T, B)
+
+
+def forward(spec, theta, X, lengths=None):
+    """Raw head output (no output activation), without keeping any backward cache.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    theta : ndarray of shape (spec.n_params,)
+    X : ndarray of shape (n_samples, n_timesteps, n_features), dtype spec.dtype
+    lengths : ndarray of shape (n_samples,) or None
+        Valid steps per sequence, right-aligned: sequence i is ``X[i, T - lengths[i]:]``.
+
+    Returns
+    -------
+    raw : ndarray of shape (n_samples, n_outputs), or (n_samples, n_timesteps,
+        n_outputs) if ``spec.return_sequences``.
+    """
+    ctx = _sequence_context(spec, X, lengths)
+    layers, W_out, b_out = unpack(spec, theta)
+    x = X.transpose(2, 1, 0)
+    states = _zero_states(spec, ctx.B)
+    _, head_in, _ = _forward_stack(spec, layers, x, states, ctx, (0, ctx.T), None, False)
+    raw = _head(W_out, b_out, head_in)
+    return raw.transpose(2, 1, 0) if raw.ndim == 3 else raw.T
+
+
+# ------------------------------------------------------------------------------------
+# Training objective
+# ------------------------------------------------------------------------------------
+
+
+def _dropout_masks(spec, ctx, dropout, rng):
+    """Inverted-dropout masks per layer: (D, T, B), or (D, B) for a many-to-one top."""
+    if not dropout:
+        return None
+    if rng is None:
+        raise ValueError("dropout > 0 needs rng, a numpy.random.Generator.")
+    masks, n_layers = [], len(spec.hidden_layer_sizes)
+    for layer, H in enumerate(spec.hidden_layer_sizes):
+        shape = (spec.n_directions * H, ctx.T, ctx.B)
+        if layer == n_layers - 1 and not spec.return_sequences:
+            shape = (spec.n_directions * H, ctx.B)
+        keep = rng.random(shape) >= dropout
+        masks.append((keep / (1.0 - dropout)).astype(spec.dtype))
+    return masks
+
+
+def _targets(spec, ctx, Y, sample_weight):
+    """Targets (O, T, B) or (O, B) and per-column weights divided by the normaliser."""
+    sw = (np.ones(ctx.B) if sample_weight is None
+          else np.asarray(sample_weight, dtype=np.float64))
+    if not spec.return_sequences:
+        return Y.T.astype(spec.dtype, copy=False), (sw / sw.sum()).astype(spec.dtype), sw
+    if ctx.mask is None:
+        weight = np.broadcast_to(sw / (sw.sum() * ctx.T), (ctx.T, ctx.B))
+    else:
+        weight = ctx.mask[0] * (sw / np.dot(sw, ctx.lengths))
+    y = Y.transpose(2, 1, 0).astype(spec.dtype, copy=False)
+    return y, np.ascontiguousarray(weight, dtype=spec.dtype), sw
+
+
+def _head_loss(spec, loss_fn, W_out, b_out, grad_head, head_in, y, weight):
+    """Loss of one chunk's outputs; accumulates the head gradient, returns dL/d head_in."""
+    raw = _head(W_out, b_out, head_in)
+    O = raw.shape[0]
+    loss, d_raw = loss_fn(raw.reshape(O, -1), y.reshape(O, -1), weight.reshape(-1))
+    gW_out, gb_out = grad_head
+    flat_in = head_in.reshape(head_in.shape[0], -1)
+    gW_out += np.matmul(d_raw, flat_in.T)
+    gb_out += d_raw.sum(axis=1, keepdims=True)
+    return loss, np.matmul(W_out.T, d_raw).reshape(head_in.shape)
+
+
+def _backward_stack(spec, layers, grads, caches, d_top, ctx, span, drop):
+    """BPTT through all layers of one chunk, from dL/d(head input) down to the input."""
+    start, stop = span
+    mask, cell = _chunk_mask(ctx, start, stop), spec.cell_def
+    d_seq = d_top
+    for layer in range(len(layers) - 1, -1, -1):
+        bufs, H = caches[layer], spec.hidden_layer_sizes[layer]
+        if drop is not None:
+            d_seq = d_seq * (drop[layer] if d_seq.ndim == 2 else drop[layer][:, start:stop])
+        if d_seq.ndim == 2:  # many-to-one top layer: gradient only at the final state
+            dHs = []
+            for d, buf in enumerate(bufs):
+                dH = np.zeros((H, buf.T, buf.B), dtype=spec.dtype)
+                dH[:, -1] = d_seq[d * H:(d + 1) * H]
+                dHs.append(dH)
+        else:
+            dHs = [d_seq[:H]]
+            if spec.bidirectional:
+                dHs.append(reverse_time(d_seq[H:], ctx.rev))
+        dXs = [backward_direction(cell, W, buf, dH, gW, mask)
+               for W, buf, dH, gW in zip(layers[layer], bufs, dHs, grads[layer])]
+        if layer:
+            d_seq = dXs[0] if len(dXs) == 1 else dXs[0] + reverse_time(dXs[1], ctx.rev)
+
+
+def _chunks(T, bptt_steps):
+    """Spans [start, stop) of at most ``bptt_steps`` steps, aligned to the end, in order."""
+    if bptt_steps is None or bptt_steps >= T:
+        return [(0, T)]
+    stops = range(T, 0, -int(bptt_steps))
+    return [(max(stop - int(bptt_steps), 0), stop) for stop in reversed(stops)]
+
+
+def _check_training_options(spec, loss, bptt_steps, dropout):
+    if loss not in LOSS_FUNCTIONS:
+        raise ValueError(f"Unknown loss {loss!r}; expected one of {tuple(LOSS_FUNCTIONS)}.")
+    if bptt_steps is not None:
+        if spec.bidirectional:
+            raise ValueError("bptt_steps (truncated BPTT) is not supported with a "
+                             "bidirectional network: the reverse direction needs the "
+                             "whole sequence.")
+        if int(bptt_steps) < 1:
+            raise ValueError(f"bptt_steps must be >= 1, got {bptt_steps!r}.")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+
+
+def loss_and_gradient(spec, theta, X, Y, *, loss="squared_error", lengths=None,
+                      sample_weight=None, alpha=0.0, bptt_steps=None, dropout=0.0,
+                      rng=None):
+    """Training objective and its gradient by (truncated) backpropagation through time.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    theta : ndarray of shape (spec.n_params,)
+    X : ndarray of shape (n_samples, n_timesteps, n_features), dtype spec.dtype
+    Y : ndarray of shape (n_samples, n_outputs), or (n_samples, n_timesteps, n_outputs)
+        if ``spec.return_sequences``.
+    loss : {"squared_error", "softmax_cross_entropy", "sigmoid_cross_entropy"}
+    lengths : ndarray of shape (n_samples,) or None
+        Valid steps per sequence, right-aligned (left padding). Padded steps add no loss.
+    sample_weight : ndarray of shape (n_samples,) or None
+        The loss is normalised by ``sum(w)`` (many-to-one) or ``sum_i w_i * lengths_i``.
+    alpha : float
+        L2 penalty ``0.5 * alpha * ||weights||^2 / sum(w)`` on weights, not biases.
+    bptt_steps : int or None
+        Truncated BPTT: chunks of this many steps aligned to the end of the sequence; the
+        state entering a chunk is carried forward but treated as a constant.
+    dropout : float
+        Inverted dropout on each recurrent layer's output sequence (masks from ``rng``).
+    rng : numpy.random.Generator or None
+        Needed only when ``dropout > 0``.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (spec.n_params,), dtype of ``theta``
+    """
+    _check_training_options(spec, loss, bptt_steps, dropout)
+    ctx = _sequence_context(spec, X, lengths)
+    drop = _dropout_masks(spec, ctx, dropout, rng)
+    y, weight, sw = _targets(spec, ctx, Y, sample_weight)
+    layers, W_out, b_out = unpack(spec, theta)
+    grad = np.zeros_like(theta)
+    glayers, gW_out, gb_out = unpack(spec, grad)
+    x, states, total = X.transpose(2, 1, 0), _zero_states(spec, ctx.B), 0.0
+    for span in _chunks(ctx.T, bptt_steps):
+        if not spec.return_sequences and span[1] < ctx.T:  # no loss here: inference path
+            _, _, states = _forward_stack(spec, layers, x, states, ctx, span, drop, False)
+            continue
+        caches, head_in, states = _forward_stack(spec, layers, x, states, ctx, span, drop,
+                                                 True)
+        y_c, w_c = ((y, weight) if not spec.return_sequences
+                    else (y[:, span[0]:span[1]], weight[span[0]:span[1]]))
+        chunk_loss, d_top = _head_loss(spec, LOSS_FUNCTIONS[loss], W_out, b_out,
+                                       (gW_out, gb_out), head_in, y_c, w_c)
+        total += chunk_loss
+        _backward_stack(spec, layers, glayers, caches, d_top, ctx, span, drop)
+    if alpha:
+        penalised = theta * spec.penalty_mask
+        total += 0.5 * alpha * float(np.dot(penalised, theta)) / sw.sum()
+        grad += (alpha / sw.sum()) * penalised
+    return float(total), grad

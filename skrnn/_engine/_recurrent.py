@@ -1,0 +1,232 @@
+"""Unrolling one recurrent layer-direction over time: forward, masking and BPTT.
+
+Internal layout (feature-major, time in the middle): a sequence is ``(D, T, B)``. One
+direction keeps a buffer ``xh`` of shape ``(K, T + 1, B)`` with ``K = F + 1 + H`` whose
+column ``xh[:, t]`` is the stacked input ``[x_t; 1; h_{t-1}]`` of step ``t``; step ``t``
+writes ``h_t`` straight into ``xh[F + 1:, t + 1]``. Each step is then ONE GEMM
+``z_t = W xh[:, t]`` and, because ``xh[:, :T]`` and ``dz`` (stored ``(G H, T, B)``) both
+flatten to ``(., T * B)`` without a copy, the weight gradient of a whole chunk is ONE GEMM
+``dW = dZ xh^T`` after the backward time loop.
+
+Masking (right-aligned variable lengths) is the masked update
+``h_t = h_{t-1} + m_t * (h_new - h_{t-1})`` (and the same for the LSTM cell state), done
+here once for every cell and only when a mask is given.
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from ._cells import GRU, gru_structural_zeros
+
+
+def _new_buffers(cell, W, x_seq, state0, keep_cache):
+    """Allocate the per-call buffers of one direction and copy the input in once."""
+    F, T, B = x_seq.shape
+    GH, K = W.shape
+    H = K - F - 1
+    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, dtype=W.dtype)
+    buf.xh = xh = np.empty((K, T + 1, B), dtype=W.dtype)
+    xh[:F, :T] = x_seq
+    xh[:F, T] = 0
+    xh[F] = 1
+    xh[F + 1:, 0] = state0[0]
+    n_kept = T if keep_cache else 1  # inference: one scratch slot reused by every step
+    buf.Z = np.empty((n_kept, GH, B), dtype=W.dtype)
+    buf.z_steps = [buf.Z[t % n_kept] for t in range(T)]
+    buf.x_steps = [xh[:, t] for t in range(T)]
+    buf.h_steps = [xh[F + 1:, t] for t in range(T + 1)]
+    buf.tmp = np.empty((H, B), dtype=W.dtype)
+    if cell.has_c:
+        n_c = T + 1 if keep_cache else 2  # inference: ping-pong between two slots
+        buf.C = np.empty((n_c, H, B), dtype=W.dtype)
+        buf.C[0] = state0[1]
+        buf.c_steps = [buf.C[t % n_c] for t in range(T + 1)]
+        buf.TC = np.empty((n_kept, H, B), dtype=W.dtype)
+        buf.tc_steps = [buf.TC[t % n_kept] for t in range(T)]
+    return buf
+
+
+def _blend_(prev, new, m):
+    """In place: new <- prev + m * (new - prev)  (masked update)."""
+    np.subtract(new, prev, out=new)
+    np.multiply(new, m, out=new)
+    np.add(new, prev, out=new)
+
+
+def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True):
+    """Run one direction of one layer over a sequence.
+
+    Parameters
+    ----------
+    cell : Cell
+    W : ndarray of shape (G * H, F + 1 + H)
+        Fused ``[W_x | b | U]``.
+    x_seq : ndarray of shape (F, T, B)
+    state0 : tuple of ndarray of shape (H, B)
+        ``(h0,)`` or ``(h0, c0)`` for the LSTM.
+    mask : ndarray of shape (1, T, B) or None
+        1 at valid steps, 0 at (left) padding.
+    keep_cache : bool
+        False for inference: per-step scratch is reused, nothing is kept for BPTT.
+
+    Returns
+    -------
+    buf : SimpleNamespace
+        Buffers; ``buf.xh[F + 1:, 1:]`` is the output sequence ``(H, T, B)``, and with
+        ``keep_cache`` they are the cache for :func:`backward_direction`.
+    """
+    buf = _new_buffers(cell, W, x_seq, state0, keep_cache)
+    plan, step = cell.forward_plan(buf), cell.forward_step
+    x_steps, z_steps, h_steps = buf.x_steps, buf.z_steps, buf.h_steps
+    if mask is None:
+        for t in range(buf.T):
+            np.matmul(W, x_steps[t], out=z_steps[t])
+            step(*plan[t])
+        return buf
+    m_steps = [mask[:, t] for t in range(buf.T)]
+    for t in range(buf.T):
+        np.matmul(W, x_steps[t], out=z_steps[t])
+        step(*plan[t])
+        _blend_(h_steps[t], h_steps[t + 1], m_steps[t])
+        if cell.has_c:
+            _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
+    return buf
+
+
+def output_sequence(buf):
+    """View of the outputs ``h_0 .. h_{T-1}``, shape (H, T, B)."""
+    return buf.xh[buf.F + 1:, 1:]
+
+
+def final_state(cell, buf):
+    """Copies of the state after the last step: ``(h,)`` or ``(h, c)``, each (H, B)."""
+    h = buf.h_steps[-1].copy()
+    return (h, buf.c_steps[-1].copy()) if cell.has_c else (h,)
+
+
+def _prepare_backward(cell, buf):
+    G = buf.Z.shape[1] // buf.H
+    T, H, B, dtype = buf.T, buf.H, buf.B, buf.dtype
+    buf.dZ = np.empty((G * H, T, B), dtype=dtype)
+    dZ4 = buf.dZ.reshape(G, H, T, B)
+    buf.dz_steps = [dZ4[:, :, t] for t in range(T)]
+    buf.dc = np.empty((H, B), dtype=dtype)
+    buf.dc_carry = np.zeros((H, B), dtype=dtype)  # dL/dc_T = 0: the chunk's end
+    buf.dh_direct = np.empty((H, B), dtype=dtype)
+    buf.h_prev_seq = buf.xh[buf.F + 1:, :T]
+    buf.h_seq = buf.xh[buf.F + 1:, 1:]
+    return cell.backward_plan(buf)
+
+
+def backward_direction(cell, W, buf, dH, grad_W, mask=None):
+    """BPTT through one direction; accumulates ``grad_W`` and returns ``dL/dx``.
+
+    Parameters
+    ----------
+    cell, W : as in :func:`forward_direction`
+    buf : SimpleNamespace
+        Cache returned by :func:`forward_direction` with ``keep_cache=True``.
+    dH : ndarray of shape (H, T, B)
+        ``dL/dh_t`` from above (head or next layer). Overwritten: the recurrent part
+        ``U^T dz_{t+1}`` is accumulated into it in place.
+    grad_W : ndarray of shape (G * H, F + 1 + H)
+        Incremented by this chunk's weight gradient.
+    mask : ndarray of shape (1, T, B) or None
+
+    Returns
+    -------
+    dX : ndarray of shape (F, T, B)
+        Gradient with respect to the input sequence. The state entering the chunk is a
+        constant (zero, or detached for truncated BPTT), so its gradient is dropped.
+    """
+    plan, step = _prepare_backward(cell, buf), cell.backward_step
+    T, F, K = buf.T, buf.F, buf.K
+    dZ = buf.dZ
+    dXH = np.empty((K, T, buf.B), dtype=buf.dtype)
+    dh_steps = [dH[:, t] for t in range(T)]
+    dz_steps = [dZ[:, t] for t in range(T)]
+    dxh_steps = [dXH[:, t] for t in range(T)]
+    dh_rec = [dXH[F + 1:, t] for t in range(T)]
+    W_T = W.T
+    masked = _masked_steps(cell, buf, mask) if mask is not None else None
+    for t in range(T - 1, -1, -1):
+        dh = dh_steps[t]
+        if masked is not None:
+            masked.split(t, dh)
+        step(dh, *plan[t])
+        np.matmul(W_T, dz_steps[t], out=dxh_steps[t])
+        if t:
+            prev = dh_steps[t - 1]
+            np.add(prev, dh_rec[t], out=prev)  # dh_{t-1} += U^T dz_t
+            if cell.has_direct:
+                np.add(prev, buf.dh_direct, out=prev)
+            if masked is not None:
+                masked.merge(t, prev)
+    _weight_gradient(cell, buf, grad_W)
+    return dXH[:F]
+
+
+def _weight_gradient(cell, buf, grad_W):
+    """dW = sum_t dz_t [x_t; 1; h_{t-1}]^T as ONE GEMM over (G H, T B) x (T B, K)."""
+    T, B, K = buf.T, buf.B, buf.K
+    dZ_flat = buf.dZ.reshape(-1, T * B)
+    xh_flat = buf.xh[:, :T].reshape(K, T * B)
+    grad_W += np.matmul(dZ_flat, xh_flat.T)
+    if cell is GRU:
+        gru_structural_zeros(grad_W, buf.F)
+
+
+def _masked_steps(cell, buf, mask):
+    """Gradient of the masked update, split around the cell's backward step.
+
+    With h_t = h_{t-1} + m (h_new - h_{t-1}):  dh_new = m dh_t,  dh_{t-1} += (1 - m) dh_t,
+    and the same for the LSTM cell state c.
+    """
+    keep = 1 - mask
+    m_steps = [mask[:, t] for t in range(buf.T)]
+    k_steps = [keep[:, t] for t in range(buf.T)]
+    pass_h = np.empty((buf.H, buf.B), dtype=buf.dtype)
+    pass_c = np.empty((buf.H, buf.B), dtype=buf.dtype)
+
+    def split(t, dh):
+        np.multiply(dh, k_steps[t], out=pass_h)
+        np.multiply(dh, m_steps[t], out=dh)
+        if cell.has_c:
+            np.multiply(buf.dc_carry, k_steps[t], out=pass_c)
+            np.multiply(buf.dc_carry, m_steps[t], out=buf.dc_carry)
+
+    def merge(t, dh_prev):
+        np.add(dh_prev, pass_h, out=dh_prev)
+        if cell.has_c:
+            np.add(buf.dc_carry, pass_c, out=buf.dc_carry)
+
+    return SimpleNamespace(split=split, merge=merge)
+
+
+def reverse_index(lengths, T):
+    """Time index reversing each sequence inside its own (right-aligned) valid region.
+
+    Parameters
+    ----------
+    lengths : ndarray of shape (B,) or None
+    T : int
+
+    Returns
+    -------
+    index : ndarray of shape (T, B) or None
+        ``x_rev[:, t, b] = x[:, index[t, b], b]``; padded steps map to themselves. The map
+        is an involution, so the same index un-reverses. None means a plain ``[::-1]``.
+    """
+    if lengths is None:
+        return None
+    t = np.arange(T)[:, None]
+    start = T - lengths[None, :]
+    return np.where(t >= start, start + T - 1 - t, t)
+
+
+def reverse_time(seq, index):
+    """Reverse ``seq`` of shape (D, T, B) along time per :func:`reverse_index`."""
+    if index is None:
+        return seq[:, ::-1]
+    return seq[:, index, np.arange(seq.shape[2])]
