@@ -5,12 +5,27 @@ backpropagation-through-time engine and exposes them as scikit-learn
 estimators, windowing transformers and a pandas forecaster.
 """
 
+from ._forecast_metrics import (
+    make_forecast_scorer,
+    mean_absolute_scaled_error,
+    seasonal_period_from_freq,
+)
+from ._forecaster import RNNForecaster, backtest
+from ._classifier import RNNClassifier
+from ._regressor import RNNRegressor
 from ._windowing import WindowTransformer, make_windows
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "__version__",
+    "RNNClassifier",
+    "RNNRegressor",
     "WindowTransformer",
     "make_windows",
+    "RNNForecaster",
+    "backtest",
+    "make_forecast_scorer",
+    "mean_absolute_scaled_error",
+    "seasonal_period_from_freq",
 ]
