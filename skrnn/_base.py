@@ -141,7 +141,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         dtype = np.dtype(self.dtype)
         X3, lengths = check_X(self, X, reset=reset, dtype=dtype)
         if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         if self.return_sequences:
             y = pad_sequence_targets(y, X3.shape[0], X3.shape[1], lengths)
         Y = self._encode_targets(y, reset)
@@ -183,7 +185,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         warm = (self.warm_start or incremental) and hasattr(self, "params_")
         X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
         if not warm:
-            self._initialize(hidden, Y)
+            self._initialize(hidden, X3.shape[2], Y)
         elif Y.shape[-1] != self.network_.n_outputs:
             raise ValueError(
                 f"y has {Y.shape[-1]} outputs but the fitted network has "
@@ -202,12 +204,12 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.params_ = theta
         return self
 
-    def _initialize(self, hidden, Y):
+    def _initialize(self, hidden, n_step_features, Y):
         self._rng = np.random.default_rng(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
         self.network_ = make_network(
-            self.n_features_in_, hidden, Y.shape[-1], cell=self.cell,
+            n_step_features, hidden, Y.shape[-1], cell=self.cell,
             activation=_ACTIVATIONS[self.activation], bidirectional=self.bidirectional,
             return_sequences=self.return_sequences, dtype=np.dtype(self.dtype),
         )

@@ -42,7 +42,7 @@ def _rank(X):
         return 2
     try:
         return np.ndim(X)
-    except ValueError:  # inhomogeneous nested lists
+    except (ValueError, TypeError):  # inhomogeneous nested lists, exotic array-likes
         return 0
 
 
