@@ -151,7 +151,7 @@ def check_X(estimator, X, *, reset, dtype):
         Valid steps per sequence (right-aligned), ``None`` when all have ``n_timesteps``.
     """
     sequences = as_sequence_list(X)
-    if sequences is None and _rank(X) != 3:
+    if sequences is None and _rank(X) < 3:
         _check_input_kind(estimator, TABULAR, reset)
         X2 = validate_data(estimator, X, reset=reset, dtype=dtype)
         return _tabular_to_3d(X2, estimator.n_channels), None
