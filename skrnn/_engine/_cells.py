@@ -24,6 +24,19 @@ from typing import Callable
 import numpy as np
 
 
+STEP_BLOCK = 16  # steps per block when precomputing backward factors (stays in L2)
+
+
+def step_blocks(T):
+    """Slices of at most STEP_BLOCK consecutive steps covering range(T)."""
+    return [slice(a, min(a + STEP_BLOCK, T)) for a in range(0, T, STEP_BLOCK)]
+
+
+def _one_minus_square(a, out):
+    np.multiply(a, a, out=out)
+    np.subtract(1, out, out=out)
+
+
 def _sigmoid_(a):
     """In-place logistic sigmoid with a single tanh call: s(x) = 0.5 * tanh(0.5 x) + 0.5."""
     np.multiply(a, 0.5, out=a)
@@ -81,8 +94,7 @@ def _sigmoid_step(z, h_out):
 
 def _tanh_derivative(h, out):
     """act'(a) from h = tanh(a): 1 - h^2."""
-    np.multiply(h, h, out=out)
-    np.subtract(1, out, out=out)
+    _one_minus_square(h, out)
 
 
 def _relu_derivative(h, out):
@@ -108,9 +120,11 @@ def _elman_forward_plan(buf):
 
 
 def _elman_backward_plan(buf, derivative):
-    """dz_t = act'(a_t) * dh_t, with act'(a_t) computed for all t at once from h_t."""
+    """dz_t = act'(a_t) * dh_t, with act'(a_t) computed from h_t, a block of steps at once."""
     factor = np.empty((buf.T, 1, buf.H, buf.B), dtype=buf.dtype)
-    derivative(buf.h_seq.transpose(1, 0, 2), factor[:, 0])
+    h_seq = buf.h_seq.transpose(1, 0, 2)
+    for s in step_blocks(buf.T):
+        derivative(h_seq[s], factor[s, 0])
     return [(factor[t], buf.dz_steps[t]) for t in range(buf.T)]
 
 
@@ -165,23 +179,32 @@ def _lstm_forward_step(z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp):
 
 
 def _lstm_backward_plan(buf):
-    """Factors (vectorised over t), then per step:
+    """Factors (per block of steps), then per step:
 
     dc_t = dh_t * o_t (1 - tanh^2 c_t) + dc_carry        (from (6) and (5) at t+1)
     dz_o = dh_t * tanh(c_t) o (1 - o)
     dz_i = dc_t * g i (1 - i);  dz_f = dc_t * c_{t-1} f (1 - f);  dz_g = dc_t * i (1 - g^2)
     dc_carry <- dc_t * f_t
     """
-    H, T = buf.H, buf.T
-    gates = buf.Z.reshape(T, 4, H, buf.B)
-    o, i, f, g = gates[:, 0], gates[:, 1], gates[:, 2], gates[:, 3]
-    tc = buf.TC
-    factor = np.empty((T, 4, H, buf.B), dtype=buf.dtype)
-    dc_from_dh = o * (1 - tc * tc)
-    np.multiply(tc, o * (1 - o), out=factor[:, 0])
-    np.multiply(g, i * (1 - i), out=factor[:, 1])
-    np.multiply(buf.C[:T], f * (1 - f), out=factor[:, 2])
-    np.multiply(i, 1 - g * g, out=factor[:, 3])
+    H, T, B = buf.H, buf.T, buf.B
+    gates = buf.Z.reshape(T, 4, H, B)
+    factor = np.empty((T, 4, H, B), dtype=buf.dtype)
+    dc_from_dh = np.empty((T, H, B), dtype=buf.dtype)
+    scratch = np.empty((min(T, STEP_BLOCK), 3, H, B), dtype=buf.dtype)
+    for s in step_blocks(T):
+        sig, d_sig = gates[s, :3], scratch[: s.stop - s.start]
+        o, i, g, tc = gates[s, 0], gates[s, 1], gates[s, 3], buf.TC[s]
+        np.subtract(1, sig, out=d_sig)  # s (1 - s) for o, i, f at once
+        np.multiply(d_sig, sig, out=d_sig)
+        np.multiply(d_sig[:, 0], tc, out=factor[s, 0])
+        np.multiply(d_sig[:, 1], g, out=factor[s, 1])
+        np.multiply(d_sig[:, 2], buf.C[s], out=factor[s, 2])
+        tmp = d_sig[:, 0]
+        _one_minus_square(g, tmp)
+        np.multiply(tmp, i, out=factor[s, 3])
+        _one_minus_square(tc, tmp)
+        np.multiply(tmp, o, out=dc_from_dh[s])
+    f = gates[:, 2]
     return [(dc_from_dh[t], factor[t, 0], factor[t, 1:], f[t], buf.dz_steps[t][0],
              buf.dz_steps[t][1:], buf.dc, buf.dc_carry) for t in range(T)]
 
@@ -241,16 +264,25 @@ def _gru_backward_plan(buf):
     dz_nx = dh (1-z)(1-n^2);             dz_nh = dh (1-z)(1-n^2) r
     and the direct term dh_{t-1} += z * dh.
     """
-    H, T = buf.H, buf.T
-    gates = buf.Z.reshape(T, 4, H, buf.B)
-    r, u, n, n_h = gates[:, 0], gates[:, 1], gates[:, 2], gates[:, 3]
+    H, T, B = buf.H, buf.T, buf.B
+    gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.h_prev_seq.transpose(1, 0, 2)
-    factor = np.empty((T, 4, H, buf.B), dtype=buf.dtype)
-    d_n = factor[:, 2]
-    np.multiply(1 - u, 1 - n * n, out=d_n)
-    np.multiply(d_n, r, out=factor[:, 3])
-    np.multiply(factor[:, 3], n_h * (1 - r), out=factor[:, 0])
-    np.multiply(h_prev - n, u * (1 - u), out=factor[:, 1])
+    factor = np.empty((T, 4, H, B), dtype=buf.dtype)
+    scratch = np.empty((2, min(T, STEP_BLOCK), H, B), dtype=buf.dtype)
+    for s in step_blocks(T):
+        r, u, n, n_h = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
+        a, b = scratch[:, : s.stop - s.start]
+        _one_minus_square(n, a)
+        np.subtract(1, u, out=b)
+        np.multiply(a, b, out=factor[s, 2])           # (1-z)(1-n^2)
+        np.multiply(factor[s, 2], r, out=factor[s, 3])
+        np.subtract(1, r, out=a)
+        np.multiply(a, n_h, out=a)
+        np.multiply(factor[s, 3], a, out=factor[s, 0])
+        np.multiply(b, u, out=b)                       # z (1 - z)
+        np.subtract(h_prev[s], n, out=a)
+        np.multiply(a, b, out=factor[s, 1])
+    u = gates[:, 1]
     return [(factor[t], u[t], buf.dz_steps[t], buf.dh_direct) for t in range(T)]
 
 
