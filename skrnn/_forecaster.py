@@ -40,14 +40,13 @@ def _default_estimator():
 
     return RNNRegressor(
         cell="gru",
-        hidden_layer_sizes=(32,),
+        hidden_layer_sizes=(16,),
         solver="adam",
         learning_rate_init=0.01,
-        alpha=1e-4,
+        alpha=1e-3,
         batch_size=32,
-        max_iter=200,
-        early_stopping=True,
-        validation_fraction=0.1,
+        max_iter=300,
+        tol=1e-5,
         n_iter_no_change=20,
     )
 
@@ -144,12 +143,14 @@ class RNNForecaster(BaseEstimator):
         when `y` has several columns or ``strategy="direct"``). It is cloned
         in ``fit``; its ``n_channels`` is set to the number of target columns
         plus covariates when it has that parameter. None uses
-        ``RNNRegressor(cell="gru", hidden_layer_sizes=(32,), solver="adam",
-        learning_rate_init=0.01, alpha=1e-4, batch_size=32, max_iter=200,
-        early_stopping=True, validation_fraction=0.1, n_iter_no_change=20)``:
-        one small GRU layer, which is enough for the few hundred windows a
-        typical series gives, with early stopping so it does not need an
-        epoch count tuned to the series.
+        ``RNNRegressor(cell="gru", hidden_layer_sizes=(16,), solver="adam",
+        learning_rate_init=0.01, alpha=1e-3, batch_size=32, max_iter=300,
+        tol=1e-5, n_iter_no_change=20)``: one small GRU layer, because a
+        typical series gives only a few hundred windows and larger networks
+        overfit them (32 units and LSTM cells did worse and varied more
+        between seeds in our runs); a light L2 penalty; training stops when
+        the training loss has not improved by ``tol`` for 20 epochs. It
+        fits in about a second on a few hundred windows.
     window_length : int or "auto", default="auto"
         Number of past (transformed) steps each prediction sees. ``"auto"``
         is ``max(2 * m, 10)`` with ``m`` the seasonal period: two full
