@@ -23,7 +23,8 @@ def clip_by_global_norm(grad, clip_norm):
     norm : float
         The norm of the gradient before clipping.
     """
-    norm = float(np.sqrt(np.dot(grad, grad)))
+    with np.errstate(over="ignore"):  # an overflowing norm is inf: the caller's divergence check
+        norm = float(np.sqrt(np.dot(grad, grad)))
     if clip_norm is not None and norm > clip_norm:
         grad *= clip_norm / norm
     return norm

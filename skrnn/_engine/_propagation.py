@@ -181,11 +181,7 @@ def _backward_stack(spec, layers, grads, caches, d_top, ctx, span, drop):
         if drop is not None:
             d_seq = d_seq * (drop[layer] if d_seq.ndim == 2 else drop[layer][:, start:stop])
         if d_seq.ndim == 2:  # many-to-one top layer: gradient only at the final state
-            dHs = []
-            for d, buf in enumerate(bufs):
-                dH = np.zeros((H, buf.T, buf.B), dtype=spec.dtype)
-                dH[:, -1] = d_seq[d * H:(d + 1) * H]
-                dHs.append(dH)
+            dHs = [d_seq[d * H:(d + 1) * H] for d in range(len(bufs))]
         else:
             dHs = [d_seq[:H]]
             if spec.bidirectional:

@@ -84,13 +84,14 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True):
             np.matmul(W, x_steps[t], out=z_steps[t])
             step(*plan[t])
         return buf
-    m_steps = [mask[:, t] for t in range(buf.T)]
+    m_steps = _padded_steps(mask, buf.T)
     for t in range(buf.T):
         np.matmul(W, x_steps[t], out=z_steps[t])
         step(*plan[t])
-        _blend_(h_steps[t], h_steps[t + 1], m_steps[t])
-        if cell.has_c:
-            _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
+        if m_steps[t] is not None:
+            _blend_(h_steps[t], h_steps[t + 1], m_steps[t])
+            if cell.has_c:
+                _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
     return buf
 
 
@@ -127,9 +128,10 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None):
     cell, W : as in :func:`forward_direction`
     buf : SimpleNamespace
         Cache returned by :func:`forward_direction` with ``keep_cache=True``.
-    dH : ndarray of shape (H, T, B)
-        ``dL/dh_t`` from above (head or next layer). Overwritten: the recurrent part
-        ``U^T dz_{t+1}`` is accumulated into it in place.
+    dH : ndarray of shape (H, T, B) or (H, B)
+        ``dL/dh_t`` from above (head or next layer), or, 2-D, ``dL/dh_{T-1}`` alone (a
+        many-to-one head: no zero array to add at every step). Overwritten: the
+        recurrent part ``U^T dz_{t+1}`` is accumulated into it in place.
     grad_W : ndarray of shape (G * H, F + 1 + H)
         Incremented by this chunk's weight gradient.
     mask : ndarray of shape (1, T, B) or None
@@ -142,29 +144,48 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None):
     """
     plan, step = _prepare_backward(cell, buf), cell.backward_step
     T, F, K = buf.T, buf.F, buf.K
-    dZ = buf.dZ
     dXH = np.empty((K, T, buf.B), dtype=buf.dtype)
-    dh_steps = [dH[:, t] for t in range(T)]
-    dz_steps = [dZ[:, t] for t in range(T)]
+    dz_steps = [buf.dZ[:, t] for t in range(T)]
     dxh_steps = [dXH[:, t] for t in range(T)]
     dh_rec = [dXH[F + 1:, t] for t in range(T)]
+    from_above = dH.ndim == 3
+    # dh_t: dL/dh_t from above plus U^T dz_{t+1}; many-to-one: U^T dz_{t+1} itself
+    dh_steps = [dH[:, t] for t in range(T)] if from_above else dh_rec[1:] + [dH]
+    m_steps = _padded_steps(mask, T)
     W_T = W.T
-    masked = _masked_steps(cell, buf, mask) if mask is not None else None
     for t in range(T - 1, -1, -1):
         dh = dh_steps[t]
-        if masked is not None:
-            masked.split(t, dh)
+        if m_steps[t] is not None:
+            _mask_gradient_(cell, buf, dh, m_steps[t])
         step(dh, *plan[t])
         np.matmul(W_T, dz_steps[t], out=dxh_steps[t])
         if t:
             prev = dh_steps[t - 1]
-            np.add(prev, dh_rec[t], out=prev)  # dh_{t-1} += U^T dz_t
+            if from_above:
+                np.add(prev, dh_rec[t], out=prev)  # dh_{t-1} += U^T dz_t
             if cell.has_direct:
                 np.add(prev, buf.dh_direct, out=prev)
-            if masked is not None:
-                masked.merge(t, prev)
     _weight_gradient(cell, buf, grad_W)
     return dXH[:F]
+
+
+def _padded_steps(mask, T):
+    """Per step: the (1, B) mask where some sequence is padded, else None (no mask work)."""
+    if mask is None:
+        return [None] * T
+    return [None if mask[:, t].all() else mask[:, t] for t in range(T)]
+
+
+def _mask_gradient_(cell, buf, dh, m):
+    """Gradient of the masked update h_t = h_{t-1} + m (h_new - h_{t-1}) (same for c).
+
+    dh_new = m dh_t and dc_new gets m dc_t. The pass-through terms (1 - m) dh_t and
+    (1 - m) dc_t are skipped: they only reach earlier padded steps, whose states are the
+    constant initial state (padding is a prefix), so they never reach a parameter.
+    """
+    np.multiply(dh, m, out=dh)
+    if cell.has_c:
+        np.multiply(buf.dc_carry, m, out=buf.dc_carry)
 
 
 def _weight_gradient(cell, buf, grad_W):
@@ -175,33 +196,6 @@ def _weight_gradient(cell, buf, grad_W):
     grad_W += np.matmul(dZ_flat, xh_flat.T)
     if cell is GRU:
         gru_structural_zeros(grad_W, buf.F)
-
-
-def _masked_steps(cell, buf, mask):
-    """Gradient of the masked update, split around the cell's backward step.
-
-    With h_t = h_{t-1} + m (h_new - h_{t-1}):  dh_new = m dh_t,  dh_{t-1} += (1 - m) dh_t,
-    and the same for the LSTM cell state c.
-    """
-    keep = 1 - mask
-    m_steps = [mask[:, t] for t in range(buf.T)]
-    k_steps = [keep[:, t] for t in range(buf.T)]
-    pass_h = np.empty((buf.H, buf.B), dtype=buf.dtype)
-    pass_c = np.empty((buf.H, buf.B), dtype=buf.dtype)
-
-    def split(t, dh):
-        np.multiply(dh, k_steps[t], out=pass_h)
-        np.multiply(dh, m_steps[t], out=dh)
-        if cell.has_c:
-            np.multiply(buf.dc_carry, k_steps[t], out=pass_c)
-            np.multiply(buf.dc_carry, m_steps[t], out=buf.dc_carry)
-
-    def merge(t, dh_prev):
-        np.add(dh_prev, pass_h, out=dh_prev)
-        if cell.has_c:
-            np.add(buf.dc_carry, pass_c, out=buf.dc_carry)
-
-    return SimpleNamespace(split=split, merge=merge)
 
 
 def reverse_index(lengths, T):
