@@ -30,7 +30,11 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from skrnn import RNNClassifier
 
-data = np.load(Path(__file__).resolve().parent / "data" / "ItalyPowerDemand.npz")
+try:
+    here = Path(__file__).resolve().parent
+except NameError:  # sphinx-gallery runs examples from their folder, without __file__
+    here = Path.cwd()
+data = np.load(here / "data" / "ItalyPowerDemand.npz")
 X_train, y_train = data["X_train"], data["y_train"]
 X_test, y_test = data["X_test"], data["y_test"]
 print(f"train {X_train.shape}, test {X_test.shape}, classes {data['classes']}")
