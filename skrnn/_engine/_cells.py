@@ -121,7 +121,7 @@ def _elman_forward_plan(buf):
 
 def _elman_backward_plan(buf, derivative):
     """dz_t = act'(a_t) * dh_t, with act'(a_t) computed from h_t, a block of steps at once."""
-    factor = np.empty((buf.T, 1, buf.H, buf.B), dtype=buf.dtype)
+    factor = buf.ws.empty((buf.T, 1, buf.H, buf.B))
     h_seq = buf.h_seq.transpose(1, 0, 2)
     for s in step_blocks(buf.T):
         derivative(h_seq[s], factor[s, 0])
@@ -188,9 +188,9 @@ def _lstm_backward_plan(buf):
     """
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
-    factor = np.empty((T, 4, H, B), dtype=buf.dtype)
-    dc_from_dh = np.empty((T, H, B), dtype=buf.dtype)
-    scratch = np.empty((min(T, STEP_BLOCK), 3, H, B), dtype=buf.dtype)
+    factor = buf.ws.empty((T, 4, H, B))
+    dc_from_dh = buf.ws.empty((T, H, B))
+    scratch = buf.ws.empty((min(T, STEP_BLOCK), 3, H, B))
     for s in step_blocks(T):
         sig, d_sig = gates[s, :3], scratch[: s.stop - s.start]
         o, i, g, tc = gates[s, 0], gates[s, 1], gates[s, 3], buf.TC[s]
@@ -267,8 +267,8 @@ def _gru_backward_plan(buf):
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.h_prev_seq.transpose(1, 0, 2)
-    factor = np.empty((T, 4, H, B), dtype=buf.dtype)
-    scratch = np.empty((2, min(T, STEP_BLOCK), H, B), dtype=buf.dtype)
+    factor = buf.ws.empty((T, 4, H, B))
+    scratch = buf.ws.empty((2, min(T, STEP_BLOCK), H, B))
     for s in step_blocks(T):
         r, u, n, n_h = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
         a, b = scratch[:, : s.stop - s.start]

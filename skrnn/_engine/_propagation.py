@@ -13,6 +13,7 @@ from ._losses import LOSS_FUNCTIONS
 from ._network import unpack
 from ._recurrent import (backward_direction, final_state, forward_direction,
                          output_sequence, reverse_index, reverse_time)
+from ._workspace import Workspace, direction_size
 
 
 def _sequence_context(spec, X, lengths):
@@ -43,14 +44,24 @@ def _chunk_mask(ctx, start, stop):
     return None if mask.all() else mask
 
 
-def _run_layer(spec, Ws, seq, layer_states, mask, rev, keep_cache):
+def _run_layer(spec, Ws, seq, layer_states, mask, rev, keep_cache, ws):
     """Forward (and, if bidirectional, reverse) direction of one layer over ``seq``."""
     cell = spec.cell_def
-    bufs = [forward_direction(cell, Ws[0], seq, layer_states[0], mask, keep_cache)]
+    bufs = [forward_direction(cell, Ws[0], seq, layer_states[0], mask, keep_cache, ws)]
     if spec.bidirectional:
         bufs.append(forward_direction(cell, Ws[1], reverse_time(seq, rev),
-                                      layer_states[1], mask, keep_cache))
+                                      layer_states[1], mask, keep_cache, ws))
     return bufs
+
+
+def _workspace(spec, T, B, keep_cache):
+    """One :class:`Workspace` big enough for every layer-direction of a chunk."""
+    size, n_in = 0, spec.n_features
+    for H in spec.hidden_layer_sizes:
+        size += spec.n_directions * direction_size(spec.cell_def.n_blocks, n_in, H, T, B,
+                                                   keep_cache)
+        n_in = spec.n_directions * H
+    return Workspace(size, spec.dtype)
 
 
 def _layer_output(bufs, rev):
@@ -74,8 +85,9 @@ def _forward_stack(spec, layers, x, states, ctx, span, drop, keep_cache):
     start, stop = span
     mask = _chunk_mask(ctx, start, stop)
     seq, caches, new_states = x[:, start:stop], [], []
+    ws = _workspace(spec, stop - start, ctx.B, keep_cache)
     for layer, Ws in enumerate(layers):
-        bufs = _run_layer(spec, Ws, seq, states[layer], mask, ctx.rev, keep_cache)
+        bufs = _run_layer(spec, Ws, seq, states[layer], mask, ctx.rev, keep_cache, ws)
         caches.append(bufs)
         new_states.append([final_state(spec.cell_def, buf) for buf in bufs])
         last = layer == len(layers) - 1

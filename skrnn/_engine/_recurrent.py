@@ -18,31 +18,33 @@ from types import SimpleNamespace
 import numpy as np
 
 from ._cells import GRU, gru_structural_zeros
+from ._workspace import Workspace
 
 
-def _new_buffers(cell, W, x_seq, state0, keep_cache):
+def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
     """Allocate the per-call buffers of one direction and copy the input in once."""
     F, T, B = x_seq.shape
     GH, K = W.shape
     H = K - F - 1
-    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, dtype=W.dtype)
-    buf.xh = xh = np.empty((K, T + 1, B), dtype=W.dtype)
+    ws = Workspace(0, W.dtype) if ws is None else ws
+    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, dtype=W.dtype, ws=ws)
+    buf.xh = xh = ws.empty((K, T + 1, B))
     xh[:F, :T] = x_seq
     xh[:F, T] = 0
     xh[F] = 1
     xh[F + 1:, 0] = state0[0]
     n_kept = T if keep_cache else 1  # inference: one scratch slot reused by every step
-    buf.Z = np.empty((n_kept, GH, B), dtype=W.dtype)
+    buf.Z = ws.empty((n_kept, GH, B))
     buf.z_steps = [buf.Z[t % n_kept] for t in range(T)]
     buf.x_steps = [xh[:, t] for t in range(T)]
     buf.h_steps = [xh[F + 1:, t] for t in range(T + 1)]
-    buf.tmp = np.empty((H, B), dtype=W.dtype)
+    buf.tmp = ws.empty((H, B))
     if cell.has_c:
         n_c = T + 1 if keep_cache else 2  # inference: ping-pong between two slots
-        buf.C = np.empty((n_c, H, B), dtype=W.dtype)
+        buf.C = ws.empty((n_c, H, B))
         buf.C[0] = state0[1]
         buf.c_steps = [buf.C[t % n_c] for t in range(T + 1)]
-        buf.TC = np.empty((n_kept, H, B), dtype=W.dtype)
+        buf.TC = ws.empty((n_kept, H, B))
         buf.tc_steps = [buf.TC[t % n_kept] for t in range(T)]
     return buf
 
@@ -54,7 +56,7 @@ def _blend_(prev, new, m):
     np.add(new, prev, out=new)
 
 
-def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True):
+def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=None):
     """Run one direction of one layer over a sequence.
 
     Parameters
@@ -69,6 +71,8 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True):
         1 at valid steps, 0 at (left) padding.
     keep_cache : bool
         False for inference: per-step scratch is reused, nothing is kept for BPTT.
+    ws : Workspace or None
+        Where the buffers (and later the backward ones) are carved from.
 
     Returns
     -------
@@ -76,7 +80,7 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True):
         Buffers; ``buf.xh[F + 1:, 1:]`` is the output sequence ``(H, T, B)``, and with
         ``keep_cache`` they are the cache for :func:`backward_direction`.
     """
-    buf = _new_buffers(cell, W, x_seq, state0, keep_cache)
+    buf = _new_buffers(cell, W, x_seq, state0, keep_cache, ws)
     plan, step = cell.forward_plan(buf), cell.forward_step
     x_steps, z_steps, h_steps = buf.x_steps, buf.z_steps, buf.h_steps
     if mask is None:
@@ -108,13 +112,13 @@ def final_state(cell, buf):
 
 def _prepare_backward(cell, buf):
     G = buf.Z.shape[1] // buf.H
-    T, H, B, dtype = buf.T, buf.H, buf.B, buf.dtype
-    buf.dZ = np.empty((G * H, T, B), dtype=dtype)
+    T, H, B, ws = buf.T, buf.H, buf.B, buf.ws
+    buf.dZ = ws.empty((G * H, T, B))
     dZ4 = buf.dZ.reshape(G, H, T, B)
     buf.dz_steps = [dZ4[:, :, t] for t in range(T)]
-    buf.dc = np.empty((H, B), dtype=dtype)
-    buf.dc_carry = np.zeros((H, B), dtype=dtype)  # dL/dc_T = 0: the chunk's end
-    buf.dh_direct = np.empty((H, B), dtype=dtype)
+    buf.dc = ws.empty((H, B))
+    buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
+    buf.dh_direct = ws.empty((H, B))
     buf.h_prev_seq = buf.xh[buf.F + 1:, :T]
     buf.h_seq = buf.xh[buf.F + 1:, 1:]
     return cell.backward_plan(buf)
@@ -144,7 +148,7 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None):
     """
     plan, step = _prepare_backward(cell, buf), cell.backward_step
     T, F, K = buf.T, buf.F, buf.K
-    dXH = np.empty((K, T, buf.B), dtype=buf.dtype)
+    dXH = buf.ws.empty((K, T, buf.B))
     dz_steps = [buf.dZ[:, t] for t in range(T)]
     dxh_steps = [dXH[:, t] for t in range(T)]
     dh_rec = [dXH[F + 1:, t] for t in range(T)]

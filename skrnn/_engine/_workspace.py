@@ -1,0 +1,50 @@
+"""One scratch allocation per chunk of work, carved into the arrays BPTT needs.
+
+Why: BPTT needs a dozen arrays of ``T * H * B``-ish size per layer-direction. Allocated
+separately, each one is a fresh ``mmap`` that the C allocator hands back to the OS on free
+(or trims off the heap), so every call page-faults all of them in again; on the sizes we
+target that cost as much as the arithmetic. One allocation of the whole workspace is
+reused by the allocator from call to call instead. Nothing outlives the call.
+"""
+
+import numpy as np
+
+_ALIGN = 16  # elements: 64-byte alignment for float32
+
+
+class Workspace:
+    """Bump allocator over one 1-D array; falls back to ``np.empty`` when full.
+
+    Parameters
+    ----------
+    size : int
+        Number of elements to allocate up front.
+    dtype : numpy dtype
+    """
+
+    def __init__(self, size, dtype):
+        self._memory = np.empty(int(size) + _ALIGN, dtype=dtype)
+        itemsize = self._memory.itemsize
+        self._used = (-self._memory.ctypes.data % (_ALIGN * itemsize)) // itemsize
+        self.dtype = self._memory.dtype
+
+    def empty(self, shape):
+        """An uninitialised C-contiguous array of ``shape`` carved from the workspace."""
+        size = int(np.prod(shape))
+        start = self._used
+        if start + size > self._memory.size:
+            return np.empty(shape, dtype=self.dtype)
+        self._used = start + -(-size // _ALIGN) * _ALIGN
+        return self._memory[start:start + size].reshape(shape)
+
+    def zeros(self, shape):
+        out = self.empty(shape)
+        out.fill(0)
+        return out
+
+
+def direction_size(n_blocks, n_inputs, H, T, B, keep_cache):
+    """Upper bound of the elements one layer-direction takes (forward + backward)."""
+    K, G = n_inputs + 1 + H, n_blocks * H
+    per_step = 2 * K + 3 * G + 4 * H if keep_cache else K + 2 * H
+    return (T + 1) * B * per_step + 64 * H * B + 32 * _ALIGN
