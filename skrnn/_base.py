@@ -181,21 +181,22 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     def _fit(self, X, y, sample_weight, incremental):
         self._check_options()
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True.")
         hidden = self._hidden_sizes()
         warm = (self.warm_start or incremental) and hasattr(self, "params_")
         X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
         if not warm:
-            self._initialize(hidden, X3.shape[2], Y)
+            theta = self._initialize(hidden, X3.shape[2], Y)
         elif Y.shape[-1] != self.network_.n_outputs:
             raise ValueError(
                 f"y has {Y.shape[-1]} outputs but the fitted network has "
                 f"{self.network_.n_outputs}; refit with warm_start=False."
             )
+        else:
+            theta = self.params_.copy()  # trained on a copy: a diverged call changes nothing
         if not incremental or getattr(self, "_optimizer", None) is None:
             self._optimizer = self._make_optimizer()
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True.")
-        theta = self.params_.copy() if warm else self._initial_params
         try:
             theta = self._fit_stochastic(theta, X3, lengths, Y, sample_weight, incremental)
         except ValueError:
@@ -205,6 +206,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _initialize(self, hidden, n_step_features, Y):
+        """Reset the training state; return freshly initialised parameters."""
         self._rng = np.random.default_rng(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
@@ -213,7 +215,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             activation=_ACTIVATIONS[self.activation], bidirectional=self.bidirectional,
             return_sequences=self.return_sequences, dtype=np.dtype(self.dtype),
         )
-        self._initial_params = init_params(self.network_, self._rng)
         self.n_outputs_ = Y.shape[-1]
         self.n_iter_ = 0
         self.t_ = 0
@@ -224,6 +225,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.best_validation_score_ = -np.inf if self.early_stopping else None
         if hasattr(self, "params_"):
             del self.params_
+        return init_params(self.network_, self._rng)
 
     def _make_optimizer(self):
         n_params, dtype = self.network_.n_params, self.network_.dtype
