@@ -198,7 +198,7 @@ def _backward_stack(spec, layers, grads, caches, d_top, ctx, span, drop):
             dHs = [d_seq[:H]]
             if spec.bidirectional:
                 dHs.append(reverse_time(d_seq[H:], ctx.rev))
-        dXs = [backward_direction(cell, W, buf, dH, gW, mask)
+        dXs = [backward_direction(cell, W, buf, dH, gW, mask, need_dx=layer > 0)
                for W, buf, dH, gW in zip(layers[layer], bufs, dHs, grads[layer])]
         if layer:
             d_seq = dXs[0] if len(dXs) == 1 else dXs[0] + reverse_time(dXs[1], ctx.rev)

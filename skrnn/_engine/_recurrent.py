@@ -124,7 +124,7 @@ def _prepare_backward(cell, buf):
     return cell.backward_plan(buf)
 
 
-def backward_direction(cell, W, buf, dH, grad_W, mask=None):
+def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
     """BPTT through one direction; accumulates ``grad_W`` and returns ``dL/dx``.
 
     Parameters
@@ -139,38 +139,45 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None):
     grad_W : ndarray of shape (G * H, F + 1 + H)
         Incremented by this chunk's weight gradient.
     mask : ndarray of shape (1, T, B) or None
+    need_dx : bool
+        False for the first layer: nobody needs the gradient of the data.
 
     Returns
     -------
-    dX : ndarray of shape (F, T, B)
+    dX : ndarray of shape (F, T, B) or None
         Gradient with respect to the input sequence. The state entering the chunk is a
         constant (zero, or detached for truncated BPTT), so its gradient is dropped.
     """
     plan, step = _prepare_backward(cell, buf), cell.backward_step
-    T, F, K = buf.T, buf.F, buf.K
-    dXH = buf.ws.empty((K, T, buf.B))
+    T, F, H, B = buf.T, buf.F, buf.H, buf.B
     dz_steps = [buf.dZ[:, t] for t in range(T)]
-    dxh_steps = [dXH[:, t] for t in range(T)]
-    dh_rec = [dXH[F + 1:, t] for t in range(T)]
+    rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
     from_above = dH.ndim == 3
-    # dh_t: dL/dh_t from above plus U^T dz_{t+1}; many-to-one: U^T dz_{t+1} itself
-    dh_steps = [dH[:, t] for t in range(T)] if from_above else dh_rec[1:] + [dH]
+    if from_above:
+        dh_steps, rec_steps = [dH[:, t] for t in range(T)], [rec[0]] * T
+    else:  # many-to-one: dh_{t-1} = U^T dz_t itself, written into ping-pong slots
+        rec_steps = [rec[t % 2] for t in range(T)]
+        dh_steps = rec_steps[1:] + [dH]
     m_steps = _padded_steps(mask, T)
-    W_T = W.T
+    U_T = W[:, F + 1:].T
     for t in range(T - 1, -1, -1):
         dh = dh_steps[t]
         if m_steps[t] is not None:
             _mask_gradient_(cell, buf, dh, m_steps[t])
         step(dh, *plan[t])
-        np.matmul(W_T, dz_steps[t], out=dxh_steps[t])
         if t:
             prev = dh_steps[t - 1]
+            np.matmul(U_T, dz_steps[t], out=rec_steps[t])  # dh_{t-1} += U^T dz_t
             if from_above:
-                np.add(prev, dh_rec[t], out=prev)  # dh_{t-1} += U^T dz_t
+                np.add(prev, rec_steps[t], out=prev)
             if cell.has_direct:
                 np.add(prev, buf.dh_direct, out=prev)
     _weight_gradient(cell, buf, grad_W)
-    return dXH[:F]
+    if not need_dx:
+        return None
+    # dx_t = W_x^T dz_t for every step at once: one GEMM after the loop
+    dX = np.matmul(W[:, :F].T, buf.dZ.reshape(-1, T * B), out=buf.ws.empty((F, T * B)))
+    return dX.reshape(F, T, B)
 
 
 def _padded_steps(mask, T):
