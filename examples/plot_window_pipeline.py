@@ -1,7 +1,7 @@
 """
-=================================================
+=====================================================
 One-step-ahead forecasting in a scikit-learn Pipeline
-=================================================
+=====================================================
 
 A recurrent network reads a sequence; a scikit-learn pipeline passes around a
 table with one row per sample. :class:`~skrnn.WindowTransformer` bridges the

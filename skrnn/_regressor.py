@@ -103,7 +103,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Training samples seen, over all epochs.
     n_features_in_ : int
         Features per time step for 3-D/list input; columns for 2-D input.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of a 2-D DataFrame ``X``.
     n_outputs_ : int
         Number of targets.
