@@ -37,6 +37,21 @@ def _one_minus_square(a, out):
     np.subtract(1, out, out=out)
 
 
+def per_step(array, n):
+    """Views ``array[0], array[1], ...`` cycled to length ``n`` (a single scratch slot, a
+    ping-pong pair, or one slot per step), built at C speed by iterating the array."""
+    items = list(array)
+    return items * (n // len(items)) + items[: n % len(items)]
+
+
+def _sigmoid_from_half_(a):
+    """In place sigmoid of x given a = x / 2 (rows pre-halved in the forward GEMM):
+    s(x) = 0.5 * tanh(x / 2) + 0.5."""
+    np.tanh(a, out=a)
+    np.multiply(a, 0.5, out=a)
+    np.add(a, 0.5, out=a)
+
+
 def _sigmoid_(a):
     """In-place logistic sigmoid with a single tanh call: s(x) = 0.5 * tanh(0.5 x) + 0.5."""
     np.multiply(a, 0.5, out=a)
@@ -54,6 +69,9 @@ class Cell:
     name : str
     n_blocks : int
         Number of ``H``-row blocks of the fused weight matrix ``W``.
+    n_half_blocks : int
+        Leading blocks (the sigmoid gates) whose rows the forward GEMM uses halved, so that
+        ``sigmoid(x) = 0.5 tanh(x / 2) + 0.5`` costs one multiply less per step.
     n_gates : int
         Number of real gates (fan-out for the Glorot initialisation of input weights).
     has_c : bool
@@ -65,6 +83,7 @@ class Cell:
 
     name: str
     n_blocks: int
+    n_half_blocks: int
     n_gates: int
     has_c: bool
     has_direct: bool
@@ -116,7 +135,7 @@ ELMAN_ACTIVATIONS = {
 
 
 def _elman_forward_plan(buf):
-    return [(z, h_out) for z, h_out in zip(buf.z_steps, buf.h_steps[1:])]
+    return list(zip(buf.z_steps, buf.h_steps[1:]))
 
 
 def _elman_backward_plan(buf, derivative):
@@ -125,7 +144,7 @@ def _elman_backward_plan(buf, derivative):
     h_seq = buf.h_seq.transpose(1, 0, 2)
     for s in step_blocks(buf.T):
         derivative(h_seq[s], factor[s, 0])
-    return [(factor[t], buf.dz_steps[t]) for t in range(buf.T)]
+    return list(zip(factor, buf.dz_steps))
 
 
 def _elman_backward_step(dh, factor, dz):
@@ -140,7 +159,7 @@ def elman_cell(activation):
         return _elman_backward_plan(buf, derivative)
 
     return Cell(
-        name="rnn", n_blocks=1, n_gates=1, has_c=False, has_direct=False,
+        name="rnn", n_blocks=1, n_half_blocks=0, n_gates=1, has_c=False, has_direct=False,
         forward_plan=_elman_forward_plan, forward_step=step,
         backward_plan=backward_plan, backward_step=_elman_backward_step,
     )
@@ -158,18 +177,15 @@ LSTM_FORGET_BLOCK = 2
 
 
 def _lstm_forward_plan(buf):
-    H = buf.H
-    plan = []
-    for t in range(buf.T):
-        z = buf.z_steps[t]
-        plan.append((z[: 3 * H], z[3 * H:], z[:H], z[H: 2 * H], z[2 * H: 3 * H],
-                     buf.c_steps[t], buf.c_steps[t + 1], buf.tc_steps[t],
-                     buf.h_steps[t + 1], buf.tmp))
-    return plan
+    T, H = buf.T, buf.H
+    gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
+    o, i, f, g = (per_step(gates[:, k], T) for k in range(4))
+    return list(zip(per_step(buf.Z[:, :3 * H], T), g, o, i, f, buf.c_steps[:-1],
+                    buf.c_steps[1:], buf.tc_steps, buf.h_steps[1:], [buf.tmp] * T))
 
 
 def _lstm_forward_step(z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp):
-    _sigmoid_(z_sig)                  # (1)-(3) o, i, f
+    _sigmoid_from_half_(z_sig)        # (1)-(3) o, i, f
     np.tanh(g, out=g)                 # (4) g
     np.multiply(f, c_prev, out=c_out)  # (5) c_t = f_t * c_{t-1} + i_t * g_t
     np.multiply(i, g, out=tmp)
@@ -204,9 +220,10 @@ def _lstm_backward_plan(buf):
         np.multiply(tmp, i, out=factor[s, 3])
         _one_minus_square(tc, tmp)
         np.multiply(tmp, o, out=dc_from_dh[s])
-    f = gates[:, 2]
-    return [(dc_from_dh[t], factor[t, 0], factor[t, 1:], f[t], buf.dz_steps[t][0],
-             buf.dz_steps[t][1:], buf.dc, buf.dc_carry) for t in range(T)]
+    dz = buf.dz_steps
+    return list(zip(dc_from_dh, factor[:, 0], factor[:, 1:], gates[:, 2],
+                    [d[0] for d in dz], [d[1:] for d in dz], [buf.dc] * T,
+                    [buf.dc_carry] * T))
 
 
 def _lstm_backward_step(dh, dc_from_dh, f_o, f_ifg, f, dz_o, dz_ifg, dc, dc_carry):
@@ -218,7 +235,7 @@ def _lstm_backward_step(dh, dc_from_dh, f_o, f_ifg, f, dz_o, dz_ifg, dc, dc_carr
 
 
 LSTM = Cell(
-    name="lstm", n_blocks=4, n_gates=4, has_c=True, has_direct=False,
+    name="lstm", n_blocks=4, n_half_blocks=3, n_gates=4, has_c=True, has_direct=False,
     forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
     backward_plan=_lstm_backward_plan, backward_step=_lstm_backward_step,
 )
@@ -238,17 +255,15 @@ LSTM = Cell(
 
 
 def _gru_forward_plan(buf):
-    H = buf.H
-    plan = []
-    for t in range(buf.T):
-        z = buf.z_steps[t]
-        plan.append((z[: 2 * H], z[:H], z[H: 2 * H], z[2 * H: 3 * H], z[3 * H:],
-                     buf.h_steps[t], buf.h_steps[t + 1], buf.tmp))
-    return plan
+    T, H = buf.T, buf.H
+    gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
+    r, u, n, n_h = (per_step(gates[:, k], T) for k in range(4))
+    return list(zip(per_step(buf.Z[:, :2 * H], T), r, u, n, n_h, buf.h_steps[:-1],
+                    buf.h_steps[1:], [buf.tmp] * T))
 
 
 def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp):
-    _sigmoid_(z_sig)                  # (1), (2)
+    _sigmoid_from_half_(z_sig)        # (1), (2)
     np.multiply(r, n_h, out=tmp)      # (3) n_t, stored over the n_x block
     np.add(n, tmp, out=n)
     np.tanh(n, out=n)
@@ -282,8 +297,7 @@ def _gru_backward_plan(buf):
         np.multiply(b, u, out=b)                       # z (1 - z)
         np.subtract(h_prev[s], n, out=a)
         np.multiply(a, b, out=factor[s, 1])
-    u = gates[:, 1]
-    return [(factor[t], u[t], buf.dz_steps[t], buf.dh_direct) for t in range(T)]
+    return list(zip(factor, gates[:, 1], buf.dz_steps, [buf.dh_direct] * T))
 
 
 def _gru_backward_step(dh, factor, u, dz, dh_direct):
@@ -292,7 +306,7 @@ def _gru_backward_step(dh, factor, u, dz, dh_direct):
 
 
 GRU = Cell(
-    name="gru", n_blocks=4, n_gates=3, has_c=False, has_direct=True,
+    name="gru", n_blocks=4, n_half_blocks=2, n_gates=3, has_c=False, has_direct=True,
     forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
     backward_plan=_gru_backward_plan, backward_step=_gru_backward_step,
 )

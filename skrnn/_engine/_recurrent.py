@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._cells import GRU, gru_structural_zeros
+from ._cells import GRU, gru_structural_zeros, per_step
 from ._workspace import Workspace
 
 
@@ -35,17 +35,17 @@ def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
     xh[F + 1:, 0] = state0[0]
     n_kept = T if keep_cache else 1  # inference: one scratch slot reused by every step
     buf.Z = ws.empty((n_kept, GH, B))
-    buf.z_steps = [buf.Z[t % n_kept] for t in range(T)]
-    buf.x_steps = [xh[:, t] for t in range(T)]
-    buf.h_steps = [xh[F + 1:, t] for t in range(T + 1)]
+    buf.z_steps = per_step(buf.Z, T)
+    buf.x_steps = list(xh.transpose(1, 0, 2))[:T]
+    buf.h_steps = list(xh[F + 1:].transpose(1, 0, 2))
     buf.tmp = ws.empty((H, B))
     if cell.has_c:
         n_c = T + 1 if keep_cache else 2  # inference: ping-pong between two slots
         buf.C = ws.empty((n_c, H, B))
         buf.C[0] = state0[1]
-        buf.c_steps = [buf.C[t % n_c] for t in range(T + 1)]
+        buf.c_steps = per_step(buf.C, T + 1)
         buf.TC = ws.empty((n_kept, H, B))
-        buf.tc_steps = [buf.TC[t % n_kept] for t in range(T)]
+        buf.tc_steps = per_step(buf.TC, T)
     return buf
 
 
@@ -82,6 +82,7 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
     """
     buf = _new_buffers(cell, W, x_seq, state0, keep_cache, ws)
     plan, step = cell.forward_plan(buf), cell.forward_step
+    W = _halve_sigmoid_rows(cell, W)
     x_steps, z_steps, h_steps = buf.x_steps, buf.z_steps, buf.h_steps
     if mask is None:
         for t in range(buf.T):
@@ -99,6 +100,15 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
     return buf
 
 
+def _halve_sigmoid_rows(cell, W):
+    """Copy of W whose sigmoid-gate rows are halved (see ``Cell.n_half_blocks``)."""
+    if not cell.n_half_blocks:
+        return W
+    W = W.copy()
+    W[: cell.n_half_blocks * (W.shape[0] // cell.n_blocks)] *= 0.5
+    return W
+
+
 def output_sequence(buf):
     """View of the outputs ``h_0 .. h_{T-1}``, shape (H, T, B)."""
     return buf.xh[buf.F + 1:, 1:]
@@ -114,8 +124,7 @@ def _prepare_backward(cell, buf):
     G = buf.Z.shape[1] // buf.H
     T, H, B, ws = buf.T, buf.H, buf.B, buf.ws
     buf.dZ = ws.empty((G * H, T, B))
-    dZ4 = buf.dZ.reshape(G, H, T, B)
-    buf.dz_steps = [dZ4[:, :, t] for t in range(T)]
+    buf.dz_steps = list(buf.dZ.reshape(G, H, T, B).transpose(2, 0, 1, 3))
     buf.dc = ws.empty((H, B))
     buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
     buf.dh_direct = ws.empty((H, B))
@@ -150,11 +159,11 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
     """
     plan, step = _prepare_backward(cell, buf), cell.backward_step
     T, F, H, B = buf.T, buf.F, buf.H, buf.B
-    dz_steps = [buf.dZ[:, t] for t in range(T)]
+    dz_steps = list(buf.dZ.transpose(1, 0, 2))
     rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
     from_above = dH.ndim == 3
     if from_above:
-        dh_steps, rec_steps = [dH[:, t] for t in range(T)], [rec[0]] * T
+        dh_steps, rec_steps = list(dH.transpose(1, 0, 2)), [rec[0]] * T
     else:  # many-to-one: dh_{t-1} = U^T dz_t itself, written into ping-pong slots
         rec_steps = [rec[t % 2] for t in range(T)]
         dh_steps = rec_steps[1:] + [dH]
