@@ -5,13 +5,19 @@ scikit-learn upgrade that moves one touches this file only.
 """
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_sample_weight,
+    validate_data,
+)
 
 __all__ = [
+    "HasMethods",
     "Interval",
     "Options",
     "StrOptions",
+    "_check_feature_names_in",
     "_check_sample_weight",
     "_fit_context",
     "validate_data",

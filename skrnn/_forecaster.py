@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import TimeSeriesSplit
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._forecast_index import (
     INTEGER,
     as_frame,

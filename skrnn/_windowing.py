@@ -10,12 +10,15 @@ from numbers import Integral, Real
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_array, check_scalar
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import (
+    Interval,
+    StrOptions,
     _check_feature_names_in,
-    check_is_fitted,
+    _fit_context,
     validate_data,
 )
 
