@@ -17,7 +17,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, Options, StrOptions, _check_sample_weight
+from ._compat import (
+    CallbackSupportMixin,
+    Interval,
+    Options,
+    StrOptions,
+    _check_sample_weight,
+)
 from ._engine import forward, init_params, loss_and_gradient, make_network
 from ._engine._optimizers import AdamOptimizer, SGDOptimizer, clip_by_global_norm
 from ._input import check_X, pad_sequence_targets, to_list_of_sequences
@@ -30,7 +36,7 @@ _ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic"
 _PREDICT_CHUNK = 2048
 
 
-class BaseRNN(BaseEstimator, metaclass=ABCMeta):
+class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class for recurrent network estimators; use RNNRegressor or RNNClassifier."""
 
     _parameter_constraints: dict = {
@@ -197,12 +203,19 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             theta = self.params_.copy()  # trained on a copy: a diverged call changes nothing
         if not incremental or getattr(self, "_optimizer", None) is None:
             self._optimizer = self._make_optimizer()
+        # scikit-learn's callback API (sklearn.callback): the fit is one task, each epoch
+        # a subtask, so ProgressBar / ScoringMonitor can follow and stop training.
+        callback_ctx = self._init_callback_context(max_subtasks=1 if incremental else self.max_iter)
+        callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
         try:
-            theta = self._fit_stochastic(theta, X3, lengths, Y, sample_weight, incremental)
+            theta = self._fit_stochastic(
+                theta, (X3, lengths, Y, sample_weight), incremental, callback_ctx, (X, y)
+            )
         except ValueError:
             self._optimizer = None  # its moments may hold the diverged steps
             raise
         self.params_ = theta
+        callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
 
     def _initialize(self, hidden, n_step_features, Y):
@@ -255,7 +268,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
         return train, val
 
-    def _fit_stochastic(self, theta, X3, lengths, Y, sample_weight, incremental):
+    def _fit_stochastic(self, theta, data, incremental, callback_ctx, user_data):
+        X3, lengths, Y, sample_weight = data
         if self.early_stopping:
             train, val = self._split_validation(X3.shape[0], Y)
             validation = (X3[val], _take(lengths, val), Y[val], sample_weight[val])
@@ -266,6 +280,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if not incremental:
             self.n_iter_ = 0
         for _ in range(1 if incremental else self.max_iter):
+            epoch_ctx = callback_ctx.subcontext(task_name="epoch")
+            epoch_ctx.call_on_fit_task_begin(estimator=self)
             start = time.perf_counter()
             epoch_loss = self._run_epoch(theta, X3, lengths, Y, sample_weight, train, batch_size)
             self.n_iter_ += 1
@@ -276,7 +292,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 best_theta = theta.copy()
             self._report_epoch(time.perf_counter() - start)
             self._optimizer.iteration_ends(self.t_)
-            if self._should_stop() or incremental:
+            callback_stop = epoch_ctx.call_on_fit_task_end(
+                estimator=self, X=user_data[0], y=user_data[1],
+                reconstruction_attributes=lambda: {"params_": theta.copy()},
+            )
+            if self._should_stop() or incremental or callback_stop:
                 break
         else:
             warnings.warn(

@@ -5,6 +5,7 @@ scikit-learn upgrade that moves one touches this file only.
 """
 
 from sklearn.base import _fit_context
+from sklearn.callback import CallbackSupportMixin
 from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -13,6 +14,7 @@ from sklearn.utils.validation import (
 )
 
 __all__ = [
+    "CallbackSupportMixin",
     "HasMethods",
     "Interval",
     "Options",

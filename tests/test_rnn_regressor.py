@@ -197,3 +197,43 @@ def test_diverging_fit_raises_and_keeps_no_nan_weights(sum_task):
             reg.partial_fit(X, y * 1e6)
     assert np.isfinite(reg.params_).all()
     assert reg.params_.shape == before.shape
+
+
+def test_scikit_learn_callbacks_follow_each_epoch(sum_task):
+    from sklearn.callback import ScoringMonitor
+
+    X, y = sum_task
+    monitor = ScoringMonitor(scoring="r2")
+    reg = RNNRegressor(**{**FAST, "max_iter": 4}).set_callbacks(monitor).fit(X, y)
+    scores = [row for row in monitor.get_logs().data if row["task_name"] == "epoch"]
+    assert len(scores) == 4
+    # the score of the last epoch's reconstructed model is the fitted model's score
+    assert scores[-1]["r2"] == pytest.approx(reg.score(X, y))
+
+
+class _StopAfter:
+    """A minimal FitCallback that asks training to stop after a number of epochs."""
+
+    def __init__(self, n_epochs):
+        self.n_epochs = n_epochs
+
+    def setup(self, estimator, context):
+        self.seen = 0
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        if context.task_name != "epoch":
+            return False
+        self.seen += 1
+        return self.seen >= self.n_epochs
+
+    def teardown(self, estimator, context):
+        pass
+
+
+def test_a_callback_can_stop_training(sum_task):
+    X, y = sum_task
+    reg = RNNRegressor(**{**FAST, "max_iter": 50}).set_callbacks(_StopAfter(3)).fit(X, y)
+    assert reg.n_iter_ == 3
