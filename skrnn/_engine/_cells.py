@@ -180,13 +180,15 @@ def _lstm_forward_plan(buf):
     T, H = buf.T, buf.H
     gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
     o, i, f, g = (per_step(gates[:, k], T) for k in range(4))
-    return list(zip(per_step(buf.Z[:, :3 * H], T), g, o, i, f, buf.c_steps[:-1],
-                    buf.c_steps[1:], buf.tc_steps, buf.h_steps[1:], [buf.tmp] * T))
+    return list(zip(buf.z_steps, per_step(buf.Z[:, :3 * H], T), g, o, i, f,
+                    buf.c_steps[:-1], buf.c_steps[1:], buf.tc_steps, buf.h_steps[1:],
+                    [buf.tmp] * T))
 
 
-def _lstm_forward_step(z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp):
-    _sigmoid_from_half_(z_sig)        # (1)-(3) o, i, f
-    np.tanh(g, out=g)                 # (4) g
+def _lstm_forward_step(z, z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp):
+    np.tanh(z, out=z)                 # (4) g; tanh(x / 2) for the pre-halved o, i, f
+    np.multiply(z_sig, 0.5, out=z_sig)  # (1)-(3) s(x) = 0.5 tanh(x / 2) + 0.5
+    np.add(z_sig, 0.5, out=z_sig)
     np.multiply(f, c_prev, out=c_out)  # (5) c_t = f_t * c_{t-1} + i_t * g_t
     np.multiply(i, g, out=tmp)
     np.add(c_out, tmp, out=c_out)
