@@ -44,12 +44,17 @@ def per_step(array, n):
     return items * (n // len(items)) + items[: n % len(items)]
 
 
-def _sigmoid_from_half_(a):
+def _sigmoid_from_half_(a, half):
     """In place sigmoid of x given a = x / 2 (rows pre-halved in the forward GEMM):
-    s(x) = 0.5 * tanh(x / 2) + 0.5."""
+    s(x) = 0.5 * tanh(x / 2) + 0.5. ``half`` is 0.5 as a 0-d array of a's dtype (a
+    Python float costs a conversion on every call)."""
     np.tanh(a, out=a)
-    np.multiply(a, 0.5, out=a)
-    np.add(a, 0.5, out=a)
+    np.multiply(a, half, out=a)
+    np.add(a, half, out=a)
+
+
+def _half(buf):
+    return np.array(0.5, dtype=buf.dtype)
 
 
 def _sigmoid_(a):
@@ -182,13 +187,13 @@ def _lstm_forward_plan(buf):
     o, i, f, g = (per_step(gates[:, k], T) for k in range(4))
     return list(zip(buf.z_steps, per_step(buf.Z[:, :3 * H], T), g, o, i, f,
                     buf.c_steps[:-1], buf.c_steps[1:], buf.tc_steps, buf.h_steps[1:],
-                    [buf.tmp] * T))
+                    [buf.tmp] * T, [_half(buf)] * T))
 
 
-def _lstm_forward_step(z, z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp):
+def _lstm_forward_step(z, z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp, half):
     np.tanh(z, out=z)                 # (4) g; tanh(x / 2) for the pre-halved o, i, f
-    np.multiply(z_sig, 0.5, out=z_sig)  # (1)-(3) s(x) = 0.5 tanh(x / 2) + 0.5
-    np.add(z_sig, 0.5, out=z_sig)
+    np.multiply(z_sig, half, out=z_sig)  # (1)-(3) s(x) = 0.5 tanh(x / 2) + 0.5
+    np.add(z_sig, half, out=z_sig)
     np.multiply(f, c_prev, out=c_out)  # (5) c_t = f_t * c_{t-1} + i_t * g_t
     np.multiply(i, g, out=tmp)
     np.add(c_out, tmp, out=c_out)
@@ -261,11 +266,11 @@ def _gru_forward_plan(buf):
     gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
     r, u, n, n_h = (per_step(gates[:, k], T) for k in range(4))
     return list(zip(per_step(buf.Z[:, :2 * H], T), r, u, n, n_h, buf.h_steps[:-1],
-                    buf.h_steps[1:], [buf.tmp] * T))
+                    buf.h_steps[1:], [buf.tmp] * T, [_half(buf)] * T))
 
 
-def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp):
-    _sigmoid_from_half_(z_sig)        # (1), (2)
+def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp, half):
+    _sigmoid_from_half_(z_sig, half)  # (1), (2)
     np.multiply(r, n_h, out=tmp)      # (3) n_t, stored over the n_x block
     np.add(n, tmp, out=n)
     np.tanh(n, out=n)
