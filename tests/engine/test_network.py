@@ -101,3 +101,46 @@ def test_forward_keeps_no_state_between_calls():
     first = forward(spec, theta, X)
     forward(spec, theta, rng.standard_normal((7, 3, 2)).astype(np.float32))
     np.testing.assert_array_equal(forward(spec, theta, X), first)
+
+
+def test_workspace_covers_every_buffer(monkeypatch):
+    """Each chunk's buffers fit the one Workspace allocation (no silent fallback)."""
+    from skrnn._engine import _workspace
+
+    carve = _workspace.Workspace.empty
+
+    def checked(self, shape):
+        assert self._used + int(np.prod(shape)) <= self._memory.size, shape
+        return carve(self, shape)
+
+    monkeypatch.setattr(_workspace.Workspace, "empty", checked)
+    rng = np.random.default_rng(0)
+    for cell in ("rnn", "lstm", "gru"):
+        for bidirectional in (False, True):
+            for return_sequences in (False, True):
+                spec = make_network(3, (1, 5), 2, cell=cell, bidirectional=bidirectional,
+                                    return_sequences=return_sequences)
+                theta = init_params(spec, rng)
+                X = rng.standard_normal((4, 7, 3)).astype(np.float32)
+                Y = np.zeros((4, 7, 2) if return_sequences else (4, 2), np.float32)
+                forward(spec, theta, X, lengths=np.array([7, 3, 1, 5]))
+                loss_and_gradient(spec, theta, X, Y, lengths=np.array([7, 3, 1, 5]),
+                                  dropout=0.2, rng=rng)
+                if not bidirectional:
+                    loss_and_gradient(spec, theta, X, Y, bptt_steps=3)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_float32_agrees_with_float64(cell):
+    rng = np.random.default_rng(0)
+    spec32 = make_network(3, (8, 4), 2, cell=cell, return_sequences=True)
+    spec64 = make_network(3, (8, 4), 2, cell=cell, return_sequences=True, dtype=np.float64)
+    theta = init_params(spec64, rng)
+    X, Y = rng.standard_normal((5, 9, 3)), rng.standard_normal((5, 9, 2))
+    lengths = np.array([9, 4, 9, 1, 6])
+    loss64, grad64 = loss_and_gradient(spec64, theta, X, Y, lengths=lengths, alpha=0.1)
+    loss32, grad32 = loss_and_gradient(spec32, theta.astype(np.float32),
+                                       X.astype(np.float32), Y.astype(np.float32),
+                                       lengths=lengths, alpha=0.1)
+    assert loss32 == pytest.approx(loss64, rel=1e-5)
+    assert np.linalg.norm(grad32 - grad64) < 1e-5 * np.linalg.norm(grad64)
