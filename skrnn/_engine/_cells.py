@@ -10,9 +10,12 @@ A cell is described by a :class:`Cell` record:
 * ``forward_plan(buffers)`` hoists all slicing out of the time loop and returns one argument
   tuple per step for ``forward_step(*args)``; the step activates ``z`` in place (it becomes
   the cache) and writes ``h_t`` into the slot the caller gives it.
-* ``backward_plan(buffers)`` first computes, vectorised over all steps, the derivative
-  factors that do not depend on the incoming gradient, then returns one argument tuple per
-  step for ``backward_step(dh, *args)``, which writes ``dz_t`` (and the cell's own carries).
+* ``factor_plan(buffers)`` allocates the derivative factors that do not depend on the
+  incoming gradient and returns ``fill(steps)``, which the training forward pass calls
+  after each block of ``STEP_BLOCK`` steps (vectorised over the block, while it is hot
+  in cache).
+* ``backward_plan(buffers)`` returns one argument tuple per step for
+  ``backward_step(dh, *args)``, which writes ``dz_t`` (and the cell's own carries).
 
 Masking, truncation, stacking and bidirectionality are handled once, above the cells, in
 :mod:`skrnn._engine._recurrent`.
@@ -83,7 +86,7 @@ class Cell:
         Whether the cell carries a second state (the LSTM cell state ``c``).
     has_direct : bool
         Whether ``dh_{t-1}`` has a direct term besides ``U^T dz_t`` (GRU's ``z * dh``).
-    forward_plan, forward_step, backward_plan, backward_step : callable
+    forward_plan, forward_step, factor_plan, backward_plan, backward_step : callable
     """
 
     name: str
@@ -94,6 +97,7 @@ class Cell:
     has_direct: bool
     forward_plan: Callable
     forward_step: Callable
+    factor_plan: Callable
     backward_plan: Callable
     backward_step: Callable
 
@@ -143,13 +147,18 @@ def _elman_forward_plan(buf):
     return list(zip(buf.z_steps, buf.h_steps[1:]))
 
 
-def _elman_backward_plan(buf, derivative):
-    """dz_t = act'(a_t) * dh_t, with act'(a_t) computed from h_t, a block of steps at once."""
-    factor = buf.ws.empty((buf.T, 1, buf.H, buf.B))
+def _elman_factor_plan(buf, derivative):
+    """factor_t = act'(a_t), computed from h_t (dz_t = factor_t * dh_t)."""
+    buf.factor = buf.ws.empty((buf.T, 1, buf.H, buf.B))
     h_seq = buf.h_seq.transpose(1, 0, 2)
-    for s in step_blocks(buf.T):
-        derivative(h_seq[s], factor[s, 0])
-    return list(zip(factor, buf.dz_steps))
+
+    def fill(s):
+        derivative(h_seq[s], buf.factor[s, 0])
+    return fill
+
+
+def _elman_backward_plan(buf):
+    return list(zip(buf.factor, buf.dz_steps))
 
 
 def _elman_backward_step(dh, factor, dz):
@@ -160,13 +169,13 @@ def elman_cell(activation):
     """Elman cell ``h_t = act(W x_t + U h_{t-1} + b)`` for ``act`` in tanh/relu/sigmoid."""
     step, derivative = ELMAN_ACTIVATIONS[activation]
 
-    def backward_plan(buf):
-        return _elman_backward_plan(buf, derivative)
+    def factor_plan(buf):
+        return _elman_factor_plan(buf, derivative)
 
     return Cell(
         name="rnn", n_blocks=1, n_half_blocks=0, n_gates=1, has_c=False, has_direct=False,
-        forward_plan=_elman_forward_plan, forward_step=step,
-        backward_plan=backward_plan, backward_step=_elman_backward_step,
+        forward_plan=_elman_forward_plan, forward_step=step, factor_plan=factor_plan,
+        backward_plan=_elman_backward_plan, backward_step=_elman_backward_step,
     )
 
 
@@ -201,20 +210,17 @@ def _lstm_forward_step(z, z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp, 
     np.multiply(o, tc_out, out=h_out)
 
 
-def _lstm_backward_plan(buf):
-    """Factors (per block of steps), then per step:
-
-    dc_t = dh_t * o_t (1 - tanh^2 c_t) + dc_carry        (from (6) and (5) at t+1)
-    dz_o = dh_t * tanh(c_t) o (1 - o)
-    dz_i = dc_t * g i (1 - i);  dz_f = dc_t * c_{t-1} f (1 - f);  dz_g = dc_t * i (1 - g^2)
-    dc_carry <- dc_t * f_t
-    """
+def _lstm_factor_plan(buf):
+    """Factors of the backward step (filled a block of steps at a time, see
+    :func:`_lstm_backward_plan`): A = o (1 - tanh^2 c), P_o = tanh(c) o (1 - o),
+    P_i = g i (1 - i), P_f = c_{t-1} f (1 - f), P_g = i (1 - g^2)."""
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
-    factor = buf.ws.empty((T, 4, H, B))
-    dc_from_dh = buf.ws.empty((T, H, B))
+    factor = buf.factor = buf.ws.empty((T, 4, H, B))  # P_o, P_i, P_f, P_g
+    dc_from_dh = buf.dc_from_dh = buf.ws.empty((T, H, B))  # A
     scratch = buf.ws.empty((min(T, STEP_BLOCK), 3, H, B))
-    for s in step_blocks(T):
+
+    def fill(s):
         sig, d_sig = gates[s, :3], scratch[: s.stop - s.start]
         o, i, g, tc = gates[s, 0], gates[s, 1], gates[s, 3], buf.TC[s]
         np.subtract(1, sig, out=d_sig)  # s (1 - s) for o, i, f at once
@@ -227,8 +233,20 @@ def _lstm_backward_plan(buf):
         np.multiply(tmp, i, out=factor[s, 3])
         _one_minus_square(tc, tmp)
         np.multiply(tmp, o, out=dc_from_dh[s])
-    dz = buf.dz_steps
-    return list(zip(dc_from_dh, factor[:, 0], factor[:, 1:], gates[:, 2],
+    return fill
+
+
+def _lstm_backward_plan(buf):
+    """Per step, with the factors of :func:`_lstm_factor_plan`:
+
+    dc_t = dh_t * o_t (1 - tanh^2 c_t) + dc_carry        (from (6) and (5) at t+1)
+    dz_o = dh_t * tanh(c_t) o (1 - o)
+    dz_i = dc_t * g i (1 - i);  dz_f = dc_t * c_{t-1} f (1 - f);  dz_g = dc_t * i (1 - g^2)
+    dc_carry <- dc_t * f_t
+    """
+    T, dz = buf.T, buf.dz_steps
+    f = buf.Z.reshape(T, 4, buf.H, buf.B)[:, 2]
+    return list(zip(buf.dc_from_dh, buf.factor[:, 0], buf.factor[:, 1:], f,
                     [d[0] for d in dz], [d[1:] for d in dz], [buf.dc] * T,
                     [buf.dc_carry] * T))
 
@@ -244,6 +262,7 @@ def _lstm_backward_step(dh, dc_from_dh, f_o, f_ifg, f, dz_o, dz_ifg, dc, dc_carr
 LSTM = Cell(
     name="lstm", n_blocks=4, n_half_blocks=3, n_gates=4, has_c=True, has_direct=False,
     forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
+    factor_plan=_lstm_factor_plan,
     backward_plan=_lstm_backward_plan, backward_step=_lstm_backward_step,
 )
 
@@ -279,7 +298,7 @@ def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp, half):
     np.add(n, tmp, out=h_out)
 
 
-def _gru_backward_plan(buf):
+def _gru_factor_plan(buf):
     """Every block of dz_t is dh_t times a factor known after the forward pass:
 
     dz_r = dh (1-z)(1-n^2) n_h r(1-r);   dz_z = dh (h_{t-1} - n) z(1-z)
@@ -289,9 +308,10 @@ def _gru_backward_plan(buf):
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.h_prev_seq.transpose(1, 0, 2)
-    factor = buf.ws.empty((T, 4, H, B))
+    factor = buf.factor = buf.ws.empty((T, 4, H, B))
     scratch = buf.ws.empty((2, min(T, STEP_BLOCK), H, B))
-    for s in step_blocks(T):
+
+    def fill(s):
         r, u, n, n_h = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
         a, b = scratch[:, : s.stop - s.start]
         _one_minus_square(n, a)
@@ -304,7 +324,12 @@ def _gru_backward_plan(buf):
         np.multiply(b, u, out=b)                       # z (1 - z)
         np.subtract(h_prev[s], n, out=a)
         np.multiply(a, b, out=factor[s, 1])
-    return list(zip(factor, gates[:, 1], buf.dz_steps, [buf.dh_direct] * T))
+    return fill
+
+
+def _gru_backward_plan(buf):
+    u = buf.Z.reshape(buf.T, 4, buf.H, buf.B)[:, 1]
+    return list(zip(buf.factor, u, buf.dz_steps, [buf.dh_direct] * buf.T))
 
 
 def _gru_backward_step(dh, factor, u, dz, dh_direct):
@@ -315,6 +340,7 @@ def _gru_backward_step(dh, factor, u, dz, dh_direct):
 GRU = Cell(
     name="gru", n_blocks=4, n_half_blocks=2, n_gates=3, has_c=False, has_direct=True,
     forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
+    factor_plan=_gru_factor_plan,
     backward_plan=_gru_backward_plan, backward_step=_gru_backward_step,
 )
 

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._cells import GRU, gru_structural_zeros, per_step
+from ._cells import GRU, gru_structural_zeros, per_step, step_blocks
 from ._workspace import Workspace
 
 
@@ -38,6 +38,7 @@ def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
     buf.z_steps = per_step(buf.Z, T)
     buf.x_steps = list(xh.transpose(1, 0, 2))[:T]
     buf.h_steps = list(xh[F + 1:].transpose(1, 0, 2))
+    buf.h_prev_seq, buf.h_seq = xh[F + 1:, :T], xh[F + 1:, 1:]
     buf.tmp = ws.empty((H, B))
     if cell.has_c:
         n_c = T + 1 if keep_cache else 2  # inference: ping-pong between two slots
@@ -82,21 +83,20 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
     """
     buf = _new_buffers(cell, W, x_seq, state0, keep_cache, ws)
     plan, step = cell.forward_plan(buf), cell.forward_step
+    fill_factors = cell.factor_plan(buf) if keep_cache else None
     W = _halve_sigmoid_rows(cell, W)
     x_steps, z_steps, h_steps = buf.x_steps, buf.z_steps, buf.h_steps
-    if mask is None:
-        for t in range(buf.T):
+    m_steps = _padded_steps(mask, buf.T)
+    for block in step_blocks(buf.T):
+        for t in range(block.start, block.stop):
             np.matmul(W, x_steps[t], out=z_steps[t])
             step(*plan[t])
-        return buf
-    m_steps = _padded_steps(mask, buf.T)
-    for t in range(buf.T):
-        np.matmul(W, x_steps[t], out=z_steps[t])
-        step(*plan[t])
-        if m_steps[t] is not None:
-            _blend_(h_steps[t], h_steps[t + 1], m_steps[t])
-            if cell.has_c:
-                _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
+            if m_steps[t] is not None:
+                _blend_(h_steps[t], h_steps[t + 1], m_steps[t])
+                if cell.has_c:
+                    _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
+        if fill_factors is not None:
+            fill_factors(block)
     return buf
 
 
@@ -128,8 +128,6 @@ def _prepare_backward(cell, buf):
     buf.dc = ws.empty((H, B))
     buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
     buf.dh_direct = ws.empty((H, B))
-    buf.h_prev_seq = buf.xh[buf.F + 1:, :T]
-    buf.h_seq = buf.xh[buf.F + 1:, 1:]
     return cell.backward_plan(buf)
 
 
