@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import sklearn
 from sklearn.dummy import DummyRegressor
-from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.base import clone
+from sklearn.linear_model import LinearRegression, Ridge, SGDRegressor
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -297,12 +298,34 @@ def test_mase_by_hand():
 def test_user_estimator_is_cloned_and_channels_set():
     y, exog = exog_problem(60)
     estimator = RNNRegressor(cell="gru", hidden_layer_sizes=(4,), max_iter=2)
-    forecaster = RNNForecaster(estimator, window_length=5, random_state=3)
+    forecaster = RNNForecaster(estimator, window_length=5, n_estimators=1, random_state=3)
     forecaster.fit(y.iloc[:55], exog=exog.iloc[:55])
     assert not hasattr(estimator, "params_")
     assert forecaster.estimator_.n_channels == 3
     assert forecaster.estimator_.random_state == 3
     assert forecaster.predict(2, exog=exog.iloc[55:57]).shape == (2,)
+
+
+def test_members_have_their_own_seeds_and_are_averaged():
+    y = ar1_series(120, np.random.default_rng(1))
+    forecaster = RNNForecaster(SGDRegressor(max_iter=5, tol=None), window_length=4, difference=0,
+                               n_estimators=3, random_state=0).fit(y)
+    seeds = [e.random_state for e in forecaster.estimators_]
+    assert len(set(seeds)) == 3 and forecaster.estimator_ is forecaster.estimators_[0]
+    # the one-step forecast is the mean of the members' predictions on the last window
+    window = ((y.to_numpy()[-4:] - forecaster.y_mean_) / forecaster.y_scale_).reshape(1, -1)
+    members = [e.predict(window)[0] for e in forecaster.estimators_]
+    expected = np.mean(members) * forecaster.y_scale_[0] + forecaster.y_mean_[0]
+    assert forecaster.predict(1).iloc[0] == pytest.approx(expected)
+    assert np.ptp(members) > 0
+    # the same random_state gives the same members
+    again = clone(forecaster).fit(y)
+    assert [e.random_state for e in again.estimators_] == seeds
+
+
+def test_members_without_random_state_are_fitted_once():
+    forecaster = RNNForecaster(LinearRegression(), window_length=4, n_estimators=5).fit(linear_series(40))
+    assert len(forecaster.estimators_) == 1
 
 
 def test_default_estimator_is_an_rnn_regressor():
@@ -398,7 +421,7 @@ def test_interval_coverage_near_nominal(strategy):
     for _ in range(60):
         y = ar1_series(150, rng)
         forecaster = RNNForecaster(
-            Ridge(), window_length=5, difference=0, strategy=strategy, horizon=horizon
+            Ridge(), window_length=5, difference=0, strategy=strategy, horizon=horizon, n_estimators=1
         ).fit(y.iloc[:-horizon])
         intervals = forecaster.predict_interval(horizon, coverage=0.9)
         truth = y.iloc[-horizon:].to_numpy()
