@@ -35,6 +35,15 @@ def step_blocks(T):
     return [slice(a, min(a + STEP_BLOCK, T)) for a in range(0, T, STEP_BLOCK)]
 
 
+def factor_storage(buf, n_blocks):
+    """Backward factors stored in the layout of dz, (n_blocks * H, T, B): each backward
+    step turns factor_t into dz_t in place (dz = factor * dh), so the weight gradient's
+    GEMM reads them without a separate dz array. Returns the (T, n_blocks, H, B) view."""
+    H, T, B = buf.H, buf.T, buf.B
+    buf.dZ = buf.ws.empty((n_blocks * H, T, B))
+    return buf.dZ.reshape(n_blocks, H, T, B).transpose(2, 0, 1, 3)
+
+
 def _one_minus_square(a, out):
     np.multiply(a, a, out=out)
     np.subtract(1, out, out=out)
@@ -149,20 +158,20 @@ def _elman_forward_plan(buf):
 
 def _elman_factor_plan(buf, derivative):
     """factor_t = act'(a_t), computed from h_t (dz_t = factor_t * dh_t)."""
-    buf.factor = buf.ws.empty((buf.T, 1, buf.H, buf.B))
+    factor = buf.factor = factor_storage(buf, 1)
     h_seq = buf.h_seq.transpose(1, 0, 2)
 
     def fill(s):
-        derivative(h_seq[s], buf.factor[s, 0])
+        derivative(h_seq[s], factor[s, 0])
     return fill
 
 
 def _elman_backward_plan(buf):
-    return list(zip(buf.factor, buf.dz_steps))
+    return [(dz,) for dz in buf.factor]
 
 
-def _elman_backward_step(dh, factor, dz):
-    np.multiply(factor, dh, out=dz)
+def _elman_backward_step(dh, dz):
+    np.multiply(dz, dh, out=dz)  # dz_t = act'(a_t) * dh_t, in place over the factor
 
 
 def elman_cell(activation):
@@ -216,7 +225,7 @@ def _lstm_factor_plan(buf):
     P_i = g i (1 - i), P_f = c_{t-1} f (1 - f), P_g = i (1 - g^2)."""
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
-    factor = buf.factor = buf.ws.empty((T, 4, H, B))  # P_o, P_i, P_f, P_g
+    factor = buf.factor = factor_storage(buf, 4)  # P_o, P_i, P_f, P_g
     dc_from_dh = buf.dc_from_dh = buf.ws.empty((T, H, B))  # A
     scratch = buf.ws.empty((min(T, STEP_BLOCK), 3, H, B))
 
@@ -244,18 +253,18 @@ def _lstm_backward_plan(buf):
     dz_i = dc_t * g i (1 - i);  dz_f = dc_t * c_{t-1} f (1 - f);  dz_g = dc_t * i (1 - g^2)
     dc_carry <- dc_t * f_t
     """
-    T, dz = buf.T, buf.dz_steps
+    T, factor = buf.T, buf.factor
     f = buf.Z.reshape(T, 4, buf.H, buf.B)[:, 2]
-    return list(zip(buf.dc_from_dh, buf.factor[:, 0], buf.factor[:, 1:], f,
-                    [d[0] for d in dz], [d[1:] for d in dz], [buf.dc] * T,
+    return list(zip(buf.dc_from_dh, factor[:, 0], factor[:, 1:], f, [buf.dc] * T,
                     [buf.dc_carry] * T))
 
 
-def _lstm_backward_step(dh, dc_from_dh, f_o, f_ifg, f, dz_o, dz_ifg, dc, dc_carry):
+def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
+    """dz_o and dz_ifg hold the factors P_o and P_i, P_f, P_g on entry."""
     np.multiply(dh, dc_from_dh, out=dc)
     np.add(dc, dc_carry, out=dc)
-    np.multiply(dh, f_o, out=dz_o)
-    np.multiply(f_ifg, dc, out=dz_ifg)
+    np.multiply(dz_o, dh, out=dz_o)
+    np.multiply(dz_ifg, dc, out=dz_ifg)
     np.multiply(dc, f, out=dc_carry)
 
 
@@ -308,7 +317,7 @@ def _gru_factor_plan(buf):
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.h_prev_seq.transpose(1, 0, 2)
-    factor = buf.factor = buf.ws.empty((T, 4, H, B))
+    factor = buf.factor = factor_storage(buf, 4)
     scratch = buf.ws.empty((2, min(T, STEP_BLOCK), H, B))
 
     def fill(s):
@@ -329,11 +338,11 @@ def _gru_factor_plan(buf):
 
 def _gru_backward_plan(buf):
     u = buf.Z.reshape(buf.T, 4, buf.H, buf.B)[:, 1]
-    return list(zip(buf.factor, u, buf.dz_steps, [buf.dh_direct] * buf.T))
+    return list(zip(buf.factor, u, [buf.dh_direct] * buf.T))
 
 
-def _gru_backward_step(dh, factor, u, dz, dh_direct):
-    np.multiply(factor, dh, out=dz)
+def _gru_backward_step(dh, dz, u, dh_direct):
+    np.multiply(dz, dh, out=dz)  # in place over the factor
     np.multiply(u, dh, out=dh_direct)
 
 

@@ -121,10 +121,7 @@ def final_state(cell, buf):
 
 
 def _prepare_backward(cell, buf):
-    G = buf.Z.shape[1] // buf.H
-    T, H, B, ws = buf.T, buf.H, buf.B, buf.ws
-    buf.dZ = ws.empty((G * H, T, B))
-    buf.dz_steps = list(buf.dZ.reshape(G, H, T, B).transpose(2, 0, 1, 3))
+    H, B, ws = buf.H, buf.B, buf.ws
     buf.dc = ws.empty((H, B))
     buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
     buf.dh_direct = ws.empty((H, B))
