@@ -11,11 +11,12 @@ A cell is described by a :class:`Cell` record:
   tuple per step for ``forward_step(*args)``; the step activates ``z`` in place (it becomes
   the cache) and writes ``h_t`` into the slot the caller gives it.
 * ``factor_plan(buffers)`` allocates the derivative factors that do not depend on the
-  incoming gradient and returns ``fill(steps)``, which the training forward pass calls
-  after each block of ``STEP_BLOCK`` steps (vectorised over the block, while it is hot
-  in cache).
+  incoming gradient (in the layout of ``dz``, see :func:`factor_storage`) and returns
+  ``fill(steps)``, which the training forward pass calls after each block of
+  ``STEP_BLOCK`` steps (vectorised over the block, while it is hot in cache).
 * ``backward_plan(buffers)`` returns one argument tuple per step for
-  ``backward_step(dh, *args)``, which writes ``dz_t`` (and the cell's own carries).
+  ``backward_step(dh, *args)``, which turns the step's factors into ``dz_t`` in place
+  (and updates the cell's own carries).
 
 Masking, truncation, stacking and bidirectionality are handled once, above the cells, in
 :mod:`skrnn._engine._recurrent`.

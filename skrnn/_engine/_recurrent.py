@@ -4,13 +4,14 @@ Internal layout (feature-major, time in the middle): a sequence is ``(D, T, B)``
 direction keeps a buffer ``xh`` of shape ``(K, T + 1, B)`` with ``K = F + 1 + H`` whose
 column ``xh[:, t]`` is the stacked input ``[x_t; 1; h_{t-1}]`` of step ``t``; step ``t``
 writes ``h_t`` straight into ``xh[F + 1:, t + 1]``. Each step is then ONE GEMM
-``z_t = W xh[:, t]`` and, because ``xh[:, :T]`` and ``dz`` (stored ``(G H, T, B)``) both
-flatten to ``(., T * B)`` without a copy, the weight gradient of a whole chunk is ONE GEMM
-``dW = dZ xh^T`` after the backward time loop.
+``z_t = W xh[:, t]`` and, because ``xh[:, :T]`` and ``dz`` (stored ``(G H, T, B)``, over
+the cell's backward factors) both flatten to ``(., T * B)`` without a copy, the weight
+gradient of a whole chunk is ONE GEMM ``dW = dZ xh^T`` after the backward time loop. Per
+step the backward pass only needs ``U^T dz_t``; the input gradient is one GEMM at the end.
 
 Masking (right-aligned variable lengths) is the masked update
 ``h_t = h_{t-1} + m_t * (h_new - h_{t-1})`` (and the same for the LSTM cell state), done
-here once for every cell and only when a mask is given.
+here once for every cell, and only at steps where some sequence is padded.
 """
 
 from types import SimpleNamespace
