@@ -507,6 +507,10 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=None, help="default 5 (quick: 2)")
     p.add_argument("--target-s", type=float, default=None,
                    help="seconds of repeats per measurement (default 0.3; quick 0.1)")
+    p.add_argument("--threads", type=int, default=2,
+                   help="torch.set_num_threads and the numpy BLAS thread limit (default 2); "
+                        "1 on a machine shared with other jobs, where 2-thread pools stall "
+                        "at their barriers whenever a core is taken away")
     p.add_argument("--no-extras", action="store_true",
                    help="skip the API-overhead and float64 checks")
     p.add_argument("--json", default=None, help="write all results here")
@@ -517,7 +521,12 @@ def main(argv=None):
         import torch
     except ImportError:
         sys.exit(TORCH_MISSING)
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(a.threads, user_api="blas")
+    except ImportError:
+        print("threadpoolctl missing: numpy BLAS threads left at their default")
 
     grid = dict(QUICK_GRID if a.quick else GRID)
     for name, conv in (("cells", str), ("hidden", int), ("steps", int), ("batch", int)):
@@ -562,7 +571,7 @@ def main(argv=None):
     if not state["engine_unchanged_during_run"]:
         log("WARNING: engine sources changed on disk during the run; the numbers belong to "
             f"the code imported at the start (digest {state['engine_digest']}).")
-    res = dict(repo=state, machine=machine, torch=tinfo, rounds=rounds, target_s=target_s,
+    res = dict(repo=state, machine=machine, torch=tinfo, threads=a.threads, rounds=rounds, target_s=target_s,
                n_features=N_FEATURES, probes_gflops=probes, grid=grid_res, api=api, f64=f64,
                elapsed_s=time.perf_counter() - t0)
     md = render_markdown(res)
