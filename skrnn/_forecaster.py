@@ -276,7 +276,8 @@ class RNNForecaster(BaseEstimator):
     Examples
     --------
     >>> import pandas as pd
-    >>>     >>> from skrnn import RNNForecaster
+    >>> from sklearn.linear_model import Ridge
+    >>> from skrnn import RNNForecaster
     >>> idx = pd.date_range("2020-01-01", periods=36, freq="MS")
     >>> y = pd.Series(range(36), index=idx, name="sales", dtype=float)
     >>> forecaster = RNNForecaster(Ridge(), window_length=6).fit(y)
@@ -781,7 +782,8 @@ def backtest(forecaster, y, *, horizon, n_splits=5, cv=None, exog=None, metrics=
     Examples
     --------
     >>> import pandas as pd
-    >>>     >>> from skrnn import RNNForecaster, backtest
+    >>> from sklearn.linear_model import Ridge
+    >>> from skrnn import RNNForecaster, backtest
     >>> y = pd.Series(range(50), dtype=float)
     >>> results = backtest(RNNForecaster(Ridge(), window_length=4), y, horizon=5, n_splits=3)
     >>> results[["cutoff", "n_train", "mae"]].round(6)
