@@ -87,6 +87,8 @@ class Cell:
     name : str
     n_blocks : int
         Number of ``H``-row blocks of the fused weight matrix ``W``.
+    n_hidden_blocks : int
+        Leading blocks that read ``h_{t-1}`` (the rest have zero hidden columns).
     n_half_blocks : int
         Leading blocks (the sigmoid gates) whose rows the forward GEMM uses halved, so that
         ``sigmoid(x) = 0.5 tanh(x / 2) + 0.5`` costs one multiply less per step.
@@ -101,6 +103,7 @@ class Cell:
 
     name: str
     n_blocks: int
+    n_hidden_blocks: int
     n_half_blocks: int
     n_gates: int
     has_c: bool
@@ -183,7 +186,8 @@ def elman_cell(activation):
         return _elman_factor_plan(buf, derivative)
 
     return Cell(
-        name="rnn", n_blocks=1, n_half_blocks=0, n_gates=1, has_c=False, has_direct=False,
+        name="rnn", n_blocks=1, n_hidden_blocks=1, n_half_blocks=0
+        n_gates=1, has_c=False, has_direct=False,
         forward_plan=_elman_forward_plan, forward_step=step, factor_plan=factor_plan,
         backward_plan=_elman_backward_plan, backward_step=_elman_backward_step,
     )
@@ -270,7 +274,8 @@ def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
 
 
 LSTM = Cell(
-    name="lstm", n_blocks=4, n_half_blocks=3, n_gates=4, has_c=True, has_direct=False,
+    name="lstm", n_blocks=4, n_hidden_blocks=4, n_half_blocks=3
+    n_gates=4, has_c=True, has_direct=False,
     forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
     factor_plan=_lstm_factor_plan,
     backward_plan=_lstm_backward_plan, backward_step=_lstm_backward_step,
@@ -278,12 +283,13 @@ LSTM = Cell(
 
 
 # ----------------------------------------------------------------------------------------
-# GRU ("reset after", PyTorch/cuDNN). Blocks [r, z, n_x, n_h]: the candidate's input part
-# and hidden part are separate blocks of ONE fused W with structural zeros (n_x has zero
-# hidden columns, n_h zero input columns; their gradient is kept zero). This costs 1/3 more
-# GEMM flops than 3 blocks but keeps one GEMM per step (per-call overhead dominates at the
-# sizes we target) and one weight-gradient GEMM per chunk; b_in and b_hn fall out as the
-# bias column of the n_x and n_h blocks.
+# GRU ("reset after", PyTorch/cuDNN). Blocks [r, z, n_h, n_x]: the candidate's hidden part
+# and input part are separate blocks of ONE fused W with structural zeros (n_h has zero
+# input columns, n_x zero hidden columns; their gradient is kept zero), so the forward step
+# stays ONE GEMM (per-call overhead dominates at the sizes we target) at the price of H*H
+# wasted multiply-adds per column; b_hn and b_in fall out as the bias column of the n_h and
+# n_x blocks. n_x comes last so that the backward pass, which only needs U^T dz_t per step,
+# and the weight gradient skip its zero hidden columns (``n_hidden_blocks = 3``).
 #   (1) r_t = s(W_r x_t + U_r h_{t-1} + b_r)     (2) z_t = s(W_z x_t + U_z h_{t-1} + b_z)
 #   (3) n_t = tanh(W_n x_t + b_in + r_t * (U_n h_{t-1} + b_hn))
 #   (4) h_t = (1 - z_t) * n_t + z_t * h_{t-1}
@@ -293,7 +299,7 @@ LSTM = Cell(
 def _gru_forward_plan(buf):
     T, H = buf.T, buf.H
     gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
-    r, u, n, n_h = (per_step(gates[:, k], T) for k in range(4))
+    r, u, n_h, n = (per_step(gates[:, k], T) for k in range(4))
     return list(zip(per_step(buf.Z[:, :2 * H], T), r, u, n, n_h, buf.h_steps[:-1],
                     buf.h_steps[1:], [buf.tmp] * T, [_half(buf)] * T))
 
@@ -322,15 +328,15 @@ def _gru_factor_plan(buf):
     scratch = buf.ws.empty((2, min(T, STEP_BLOCK), H, B))
 
     def fill(s):
-        r, u, n, n_h = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
+        r, u, n_h, n = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
         a, b = scratch[:, : s.stop - s.start]
         _one_minus_square(n, a)
         np.subtract(1, u, out=b)
-        np.multiply(a, b, out=factor[s, 2])           # (1-z)(1-n^2)
-        np.multiply(factor[s, 2], r, out=factor[s, 3])
+        np.multiply(a, b, out=factor[s, 3])           # dz_nx: (1-z)(1-n^2)
+        np.multiply(factor[s, 3], r, out=factor[s, 2])  # dz_nh
         np.subtract(1, r, out=a)
         np.multiply(a, n_h, out=a)
-        np.multiply(factor[s, 3], a, out=factor[s, 0])
+        np.multiply(factor[s, 2], a, out=factor[s, 0])
         np.multiply(b, u, out=b)                       # z (1 - z)
         np.subtract(h_prev[s], n, out=a)
         np.multiply(a, b, out=factor[s, 1])
@@ -348,7 +354,8 @@ def _gru_backward_step(dh, dz, u, dh_direct):
 
 
 GRU = Cell(
-    name="gru", n_blocks=4, n_half_blocks=2, n_gates=3, has_c=False, has_direct=True,
+    name="gru", n_blocks=4, n_hidden_blocks=3, n_half_blocks=2
+    n_gates=3, has_c=False, has_direct=True,
     forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
     factor_plan=_gru_factor_plan,
     backward_plan=_gru_backward_plan, backward_step=_gru_backward_step,
@@ -364,8 +371,8 @@ def gru_structural_zeros(W, n_inputs):
     n_inputs : int
     """
     H = W.shape[0] // 4
-    W[2 * H: 3 * H, n_inputs + 1:] = 0  # n_x block: no hidden columns
-    W[3 * H:, :n_inputs] = 0            # n_h block: no input columns
+    W[2 * H: 3 * H, :n_inputs] = 0      # n_h block: no input columns
+    W[3 * H:, n_inputs + 1:] = 0        # n_x block: no hidden columns
 
 
 def get_cell(cell, activation="tanh"):

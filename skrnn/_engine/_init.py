@@ -23,7 +23,7 @@ def _init_recurrent(W, spec, rng, n_in):
     H = W.shape[1] - n_in - 1
     W[:, :n_in] = _glorot_uniform(rng, n_in, cell.n_gates * H, (W.shape[0], n_in))
     W[:, n_in] = 0
-    for block in range(cell.n_blocks):
+    for block in range(cell.n_hidden_blocks):
         W[block * H:(block + 1) * H, n_in + 1:] = _orthogonal(rng, H)
     if spec.cell == "lstm":
         W[LSTM_FORGET_BLOCK * H:(LSTM_FORGET_BLOCK + 1) * H, n_in] = 1.0

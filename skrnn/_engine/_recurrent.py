@@ -155,7 +155,8 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
     """
     plan, step = _prepare_backward(cell, buf), cell.backward_step
     T, F, H, B = buf.T, buf.F, buf.H, buf.B
-    dz_steps = list(buf.dZ.transpose(1, 0, 2))
+    n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
+    dz_steps = list(buf.dZ[:n_hidden].transpose(1, 0, 2))
     rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
     from_above = dH.ndim == 3
     if from_above:
@@ -164,7 +165,7 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
         rec_steps = [rec[t % 2] for t in range(T)]
         dh_steps = rec_steps[1:] + [dH]
     m_steps = _padded_steps(mask, T)
-    U_T = W[:, F + 1:].T
+    U_T = W[:n_hidden, F + 1:].T
     for t in range(T - 1, -1, -1):
         dh = dh_steps[t]
         if m_steps[t] is not None:
@@ -209,7 +210,11 @@ def _weight_gradient(cell, buf, grad_W):
     T, B, K = buf.T, buf.B, buf.K
     dZ_flat = buf.dZ.reshape(-1, T * B)
     xh_flat = buf.xh[:, :T].reshape(K, T * B)
-    grad_W += np.matmul(dZ_flat, xh_flat.T)
+    n_hidden = cell.n_hidden_blocks * buf.H
+    grad_W[:n_hidden] += np.matmul(dZ_flat[:n_hidden], xh_flat.T)
+    if n_hidden < len(grad_W):  # blocks without hidden columns: input and bias only
+        F1 = buf.F + 1
+        grad_W[n_hidden:, :F1] += np.matmul(dZ_flat[n_hidden:], xh_flat[:F1].T)
     if cell is GRU:
         gru_structural_zeros(grad_W, buf.F)
 

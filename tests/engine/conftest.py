@@ -36,7 +36,7 @@ def ref_step(spec, W, x, h, c):
         c = f * c + i * g
         return o * np.tanh(c), c
     r, z = _sigmoid(blocks[0]), _sigmoid(blocks[1])
-    n = np.tanh(blocks[2] + r * blocks[3])
+    n = np.tanh(blocks[3] + r * blocks[2])  # blocks r, z, n_h, n_x
     return (1 - z) * n + z * h, c
 
 

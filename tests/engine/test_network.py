@@ -67,7 +67,7 @@ def test_init_orthogonal_recurrent_blocks_and_biases(cell):
     for H, directions in zip(spec.hidden_layer_sizes, layers):
         for W in directions:
             U, bias = W[:, n_in + 1:], W[:, n_in]
-            recurrent_blocks = [0, 1, 3] if cell == "gru" else range(W.shape[0] // H)
+            recurrent_blocks = [0, 1, 2] if cell == "gru" else range(W.shape[0] // H)
             for k in recurrent_blocks:
                 block = U[k * H:(k + 1) * H]
                 np.testing.assert_allclose(block.T @ block, np.eye(H), atol=1e-12)
@@ -78,7 +78,7 @@ def test_init_orthogonal_recurrent_blocks_and_biases(cell):
             limit = np.sqrt(6 / (n_in + (3 if cell == "gru" else W.shape[0] // H) * H))
             assert np.abs(W[:, :n_in]).max() <= limit
             if cell == "gru":  # structural zeros of the split candidate
-                assert not W[2 * H:3 * H, n_in + 1:].any() and not W[3 * H:, :n_in].any()
+                assert not W[2 * H:3 * H, :n_in].any() and not W[3 * H:, n_in + 1:].any()
         n_in = 2 * H
     assert np.abs(W_out).max() <= np.sqrt(6 / (W_out.shape[0] + W_out.shape[1]))
     assert not b_out.any()
