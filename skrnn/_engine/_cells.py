@@ -186,7 +186,7 @@ def elman_cell(activation):
         return _elman_factor_plan(buf, derivative)
 
     return Cell(
-        name="rnn", n_blocks=1, n_hidden_blocks=1, n_half_blocks=0
+        name="rnn", n_blocks=1, n_hidden_blocks=1, n_half_blocks=0,
         n_gates=1, has_c=False, has_direct=False,
         forward_plan=_elman_forward_plan, forward_step=step, factor_plan=factor_plan,
         backward_plan=_elman_backward_plan, backward_step=_elman_backward_step,
@@ -274,7 +274,7 @@ def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
 
 
 LSTM = Cell(
-    name="lstm", n_blocks=4, n_hidden_blocks=4, n_half_blocks=3
+    name="lstm", n_blocks=4, n_hidden_blocks=4, n_half_blocks=3,
     n_gates=4, has_c=True, has_direct=False,
     forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
     factor_plan=_lstm_factor_plan,
@@ -354,7 +354,7 @@ def _gru_backward_step(dh, dz, u, dh_direct):
 
 
 GRU = Cell(
-    name="gru", n_blocks=4, n_hidden_blocks=3, n_half_blocks=2
+    name="gru", n_blocks=4, n_hidden_blocks=3, n_half_blocks=2,
     n_gates=3, has_c=False, has_direct=True,
     forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
     factor_plan=_gru_factor_plan,
