@@ -98,3 +98,17 @@ def test_dropout_changes_the_loss(ref):
     assert plain != dropped
     with pytest.raises(ValueError, match="rng"):
         loss_and_gradient(spec, theta, X, Y, dropout=0.5)
+
+
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_gru_split_gemm_path(ref, monkeypatch, return_sequences):
+    """Large layers run GRU's input-only n_x block as a second, smaller GEMM."""
+    from skrnn._engine import _recurrent
+
+    monkeypatch.setattr(_recurrent, "SPLIT_GEMM_MIN_WORK", 0)
+    spec = make_network(F, (3, 2), O, cell="gru", bidirectional=True,
+                        return_sequences=return_sequences, dtype=np.float64)
+    value = _check(ref, spec, lengths=LENGTHS)
+    X, Y = _data(spec, "squared_error")
+    expected, _ = ref.objective(spec, ref.random_theta(spec, 0), X, Y, lengths=LENGTHS)
+    assert value == pytest.approx(expected, rel=1e-12)
