@@ -10,13 +10,14 @@ A cell is described by a :class:`Cell` record:
 * ``forward_plan(buffers)`` hoists all slicing out of the time loop and returns one argument
   tuple per step for ``forward_step(*args)``; the step activates ``z`` in place (it becomes
   the cache) and writes ``h_t`` into the slot the caller gives it.
-* ``factor_plan(buffers)`` allocates the derivative factors that do not depend on the
-  incoming gradient (in the layout of ``dz``, see :func:`factor_storage`) and returns
-  ``fill(steps)``, which the training forward pass calls after each block of
-  ``STEP_BLOCK`` steps (vectorised over the block, while it is hot in cache).
+* ``factor_plan(buffers)`` allocates, for ONE block of ``STEP_BLOCK`` steps, the
+  derivative factors that do not depend on the incoming gradient (in the layout of
+  ``dz``, see :func:`factor_storage`) and returns ``fill(steps)``, which the backward
+  pass calls before each block (vectorised over the block, from the forward caches).
 * ``backward_plan(buffers)`` returns one argument tuple per step for
   ``backward_step(dh, *args)``, which turns the step's factors into ``dz_t`` in place
-  (and updates the cell's own carries).
+  (and updates the cell's own carries). Block-sized buffers are cycled: step ``t`` uses
+  slot ``t % STEP_BLOCK`` (blocks start at multiples of ``STEP_BLOCK``).
 
 Masking, truncation, stacking and bidirectionality are handled once, above the cells, in
 :mod:`skrnn._engine._recurrent`.
@@ -28,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 
-STEP_BLOCK = 16  # steps per block when precomputing backward factors (stays in L2)
+STEP_BLOCK = 16  # steps per block of the stacked inputs, factors and dz (stays in L2)
 
 
 def step_blocks(T):
@@ -37,12 +38,18 @@ def step_blocks(T):
 
 
 def factor_storage(buf, n_blocks):
-    """Backward factors stored in the layout of dz, (n_blocks * H, T, B): each backward
-    step turns factor_t into dz_t in place (dz = factor * dh), so the weight gradient's
-    GEMM reads them without a separate dz array. Returns the (T, n_blocks, H, B) view."""
-    H, T, B = buf.H, buf.T, buf.B
-    buf.dZ = buf.ws.empty((n_blocks * H, T, B))
-    return buf.dZ.reshape(n_blocks, H, T, B).transpose(2, 0, 1, 3)
+    """One block's backward factors, stored in the layout of dz, (n_blocks * H, blk, B):
+    each backward step turns factor_t into dz_t in place (dz = factor * dh), so the
+    block's weight-gradient GEMM reads them without a separate dz array. Returns the
+    (blk, n_blocks, H, B) view."""
+    H, blk, B = buf.H, buf.blk, buf.B
+    buf.dZ = buf.ws.empty((n_blocks * H, blk, B))
+    return buf.dZ.reshape(n_blocks, H, blk, B).transpose(2, 0, 1, 3)
+
+
+def _local(s):
+    """The block-buffer slots of the steps ``s`` (a slice from step_blocks)."""
+    return slice(0, s.stop - s.start)
 
 
 def _one_minus_square(a, out):
@@ -98,6 +105,11 @@ class Cell:
         Whether the cell carries a second state (the LSTM cell state ``c``).
     has_direct : bool
         Whether ``dh_{t-1}`` has a direct term besides ``U^T dz_t`` (GRU's ``z * dh``).
+    keeps_gates : bool
+        Whether the activated gates are the backward cache (kept for every step).
+    factor_slabs : tuple of int
+        ``(STEP_BLOCK, n, H, B)`` scratch arrays ``factor_plan`` allocates besides dz, as
+        their ``n`` (to size the workspace exactly).
     forward_plan, forward_step, factor_plan, backward_plan, backward_step : callable
     """
 
@@ -108,6 +120,8 @@ class Cell:
     n_gates: int
     has_c: bool
     has_direct: bool
+    keeps_gates: bool
+    factor_slabs: tuple
     forward_plan: Callable
     forward_step: Callable
     factor_plan: Callable
@@ -157,21 +171,21 @@ ELMAN_ACTIVATIONS = {
 
 
 def _elman_forward_plan(buf):
-    return list(zip(buf.z_steps, buf.h_steps[1:]))
+    return list(zip(buf.z_steps, buf.h_out))
 
 
 def _elman_factor_plan(buf, derivative):
     """factor_t = act'(a_t), computed from h_t (dz_t = factor_t * dh_t)."""
     factor = buf.factor = factor_storage(buf, 1)
-    h_seq = buf.h_seq.transpose(1, 0, 2)
+    h_seq = buf.hs[:, 1:].transpose(1, 0, 2)
 
     def fill(s):
-        derivative(h_seq[s], factor[s, 0])
+        derivative(h_seq[s], factor[_local(s), 0])
     return fill
 
 
 def _elman_backward_plan(buf):
-    return [(dz,) for dz in buf.factor]
+    return [(dz,) for dz in per_step(buf.factor, buf.T)]
 
 
 def _elman_backward_step(dh, dz):
@@ -187,7 +201,7 @@ def elman_cell(activation):
 
     return Cell(
         name="rnn", n_blocks=1, n_hidden_blocks=1, n_half_blocks=0,
-        n_gates=1, has_c=False, has_direct=False,
+        n_gates=1, has_c=False, has_direct=False, keeps_gates=False, factor_slabs=(),
         forward_plan=_elman_forward_plan, forward_step=step, factor_plan=factor_plan,
         backward_plan=_elman_backward_plan, backward_step=_elman_backward_step,
     )
@@ -209,7 +223,7 @@ def _lstm_forward_plan(buf):
     gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
     o, i, f, g = (per_step(gates[:, k], T) for k in range(4))
     return list(zip(buf.z_steps, per_step(buf.Z[:, :3 * H], T), g, o, i, f,
-                    buf.c_steps[:-1], buf.c_steps[1:], buf.tc_steps, buf.h_steps[1:],
+                    buf.c_steps[:-1], buf.c_steps[1:], buf.tc_steps, buf.h_out,
                     [buf.tmp] * T, [_half(buf)] * T))
 
 
@@ -225,28 +239,29 @@ def _lstm_forward_step(z, z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp, 
 
 
 def _lstm_factor_plan(buf):
-    """Factors of the backward step (filled a block of steps at a time, see
+    """Factors of the backward step (one block of steps at a time, see
     :func:`_lstm_backward_plan`): A = o (1 - tanh^2 c), P_o = tanh(c) o (1 - o),
     P_i = g i (1 - i), P_f = c_{t-1} f (1 - f), P_g = i (1 - g^2)."""
-    H, T, B = buf.H, buf.T, buf.B
+    H, T, B, blk = buf.H, buf.T, buf.B, buf.blk
     gates = buf.Z.reshape(T, 4, H, B)
     factor = buf.factor = factor_storage(buf, 4)  # P_o, P_i, P_f, P_g
-    dc_from_dh = buf.dc_from_dh = buf.ws.empty((T, H, B))  # A
-    scratch = buf.ws.empty((min(T, STEP_BLOCK), 3, H, B))
+    dc_from_dh = buf.dc_from_dh = buf.ws.empty((blk, H, B))  # A
+    scratch = buf.ws.empty((blk, 3, H, B))
 
     def fill(s):
-        sig, d_sig = gates[s, :3], scratch[: s.stop - s.start]
+        loc = _local(s)
+        sig, d_sig, f = gates[s, :3], scratch[loc], factor[loc]
         o, i, g, tc = gates[s, 0], gates[s, 1], gates[s, 3], buf.TC[s]
         np.subtract(1, sig, out=d_sig)  # s (1 - s) for o, i, f at once
         np.multiply(d_sig, sig, out=d_sig)
-        np.multiply(d_sig[:, 0], tc, out=factor[s, 0])
-        np.multiply(d_sig[:, 1], g, out=factor[s, 1])
-        np.multiply(d_sig[:, 2], buf.C[s], out=factor[s, 2])
+        np.multiply(d_sig[:, 0], tc, out=f[:, 0])
+        np.multiply(d_sig[:, 1], g, out=f[:, 1])
+        np.multiply(d_sig[:, 2], buf.C[s], out=f[:, 2])
         tmp = d_sig[:, 0]
         _one_minus_square(g, tmp)
-        np.multiply(tmp, i, out=factor[s, 3])
+        np.multiply(tmp, i, out=f[:, 3])
         _one_minus_square(tc, tmp)
-        np.multiply(tmp, o, out=dc_from_dh[s])
+        np.multiply(tmp, o, out=dc_from_dh[loc])
     return fill
 
 
@@ -260,8 +275,8 @@ def _lstm_backward_plan(buf):
     """
     T, factor = buf.T, buf.factor
     f = buf.Z.reshape(T, 4, buf.H, buf.B)[:, 2]
-    return list(zip(buf.dc_from_dh, factor[:, 0], factor[:, 1:], f, [buf.dc] * T,
-                    [buf.dc_carry] * T))
+    return list(zip(per_step(buf.dc_from_dh, T), per_step(factor[:, 0], T),
+                    per_step(factor[:, 1:], T), f, [buf.dc] * T, [buf.dc_carry] * T))
 
 
 def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
@@ -275,7 +290,7 @@ def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
 
 LSTM = Cell(
     name="lstm", n_blocks=4, n_hidden_blocks=4, n_half_blocks=3,
-    n_gates=4, has_c=True, has_direct=False,
+    n_gates=4, has_c=True, has_direct=False, keeps_gates=True, factor_slabs=(1, 3),
     forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
     factor_plan=_lstm_factor_plan,
     backward_plan=_lstm_backward_plan, backward_step=_lstm_backward_step,
@@ -300,8 +315,8 @@ def _gru_forward_plan(buf):
     T, H = buf.T, buf.H
     gates = buf.Z.reshape(len(buf.Z), 4, H, buf.B)
     r, u, n_h, n = (per_step(gates[:, k], T) for k in range(4))
-    return list(zip(per_step(buf.Z[:, :2 * H], T), r, u, n, n_h, buf.h_steps[:-1],
-                    buf.h_steps[1:], [buf.tmp] * T, [_half(buf)] * T))
+    return list(zip(per_step(buf.Z[:, :2 * H], T), r, u, n, n_h, buf.h_in, buf.h_out,
+                    [buf.tmp] * T, [_half(buf)] * T))
 
 
 def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp, half):
@@ -321,31 +336,32 @@ def _gru_factor_plan(buf):
     dz_nx = dh (1-z)(1-n^2);             dz_nh = dh (1-z)(1-n^2) r
     and the direct term dh_{t-1} += z * dh.
     """
-    H, T, B = buf.H, buf.T, buf.B
+    H, T, B, blk = buf.H, buf.T, buf.B, buf.blk
     gates = buf.Z.reshape(T, 4, H, B)
-    h_prev = buf.h_prev_seq.transpose(1, 0, 2)
+    h_prev = buf.hs[:, :T].transpose(1, 0, 2)
     factor = buf.factor = factor_storage(buf, 4)
-    scratch = buf.ws.empty((2, min(T, STEP_BLOCK), H, B))
+    scratch = buf.ws.empty((2, blk, H, B))
 
     def fill(s):
         r, u, n_h, n = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
-        a, b = scratch[:, : s.stop - s.start]
+        loc = _local(s)
+        (a, b), f = scratch[:, loc], factor[loc]
         _one_minus_square(n, a)
         np.subtract(1, u, out=b)
-        np.multiply(a, b, out=factor[s, 3])           # dz_nx: (1-z)(1-n^2)
-        np.multiply(factor[s, 3], r, out=factor[s, 2])  # dz_nh
+        np.multiply(a, b, out=f[:, 3])          # dz_nx: (1-z)(1-n^2)
+        np.multiply(f[:, 3], r, out=f[:, 2])    # dz_nh
         np.subtract(1, r, out=a)
         np.multiply(a, n_h, out=a)
-        np.multiply(factor[s, 2], a, out=factor[s, 0])
-        np.multiply(b, u, out=b)                       # z (1 - z)
+        np.multiply(f[:, 2], a, out=f[:, 0])
+        np.multiply(b, u, out=b)                # z (1 - z)
         np.subtract(h_prev[s], n, out=a)
-        np.multiply(a, b, out=factor[s, 1])
+        np.multiply(a, b, out=f[:, 1])
     return fill
 
 
 def _gru_backward_plan(buf):
     u = buf.Z.reshape(buf.T, 4, buf.H, buf.B)[:, 1]
-    return list(zip(buf.factor, u, [buf.dh_direct] * buf.T))
+    return list(zip(per_step(buf.factor, buf.T), u, [buf.dh_direct] * buf.T))
 
 
 def _gru_backward_step(dh, dz, u, dh_direct):
@@ -355,7 +371,7 @@ def _gru_backward_step(dh, dz, u, dh_direct):
 
 GRU = Cell(
     name="gru", n_blocks=4, n_hidden_blocks=3, n_half_blocks=2,
-    n_gates=3, has_c=False, has_direct=True,
+    n_gates=3, has_c=False, has_direct=True, keeps_gates=True, factor_slabs=(2,),
     forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
     factor_plan=_gru_factor_plan,
     backward_plan=_gru_backward_plan, backward_step=_gru_backward_step,

@@ -11,9 +11,9 @@ import numpy as np
 
 from ._losses import LOSS_FUNCTIONS
 from ._network import unpack
-from ._recurrent import (backward_direction, final_state, forward_direction,
-                         output_sequence, reverse_index, reverse_time)
-from ._workspace import Workspace, direction_size
+from ._recurrent import (backward_direction, direction_size, final_state,
+                         forward_direction, output_sequence, reverse_index, reverse_time)
+from ._workspace import Workspace
 
 
 def _sequence_context(spec, X, lengths):
@@ -57,9 +57,9 @@ def _run_layer(spec, Ws, seq, layer_states, mask, rev, keep_cache, ws):
 def _workspace(spec, T, B, keep_cache):
     """One :class:`Workspace` big enough for every layer-direction of a chunk."""
     size, n_in = 0, spec.n_features
-    for H in spec.hidden_layer_sizes:
-        size += spec.n_directions * direction_size(spec.cell_def.n_blocks, n_in, H, T, B,
-                                                   keep_cache)
+    for layer, H in enumerate(spec.hidden_layer_sizes):
+        size += spec.n_directions * direction_size(spec.cell_def, n_in, H, T, B,
+                                                   keep_cache, need_dx=layer > 0)
         n_in = spec.n_directions * H
     return Workspace(size, spec.dtype)
 
@@ -93,7 +93,7 @@ def _forward_stack(spec, layers, x, states, ctx, span, drop, keep_cache):
         last = layer == len(layers) - 1
         if last and not spec.return_sequences:
             # like PyTorch's h_n: forward state at T-1, reverse direction's final state
-            seq = np.concatenate([buf.h_steps[-1] for buf in bufs], axis=0)
+            seq = np.concatenate([buf.hs[:, -1] for buf in bufs], axis=0)
             if drop is not None:
                 seq = seq * drop[layer]
         else:

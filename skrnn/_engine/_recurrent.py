@@ -1,13 +1,19 @@
 """Unrolling one recurrent layer-direction over time: forward, masking and BPTT.
 
-Internal layout (feature-major, time in the middle): a sequence is ``(D, T, B)``. One
-direction keeps a buffer ``xh`` of shape ``(K, T + 1, B)`` with ``K = F + 1 + H`` whose
-column ``xh[:, t]`` is the stacked input ``[x_t; 1; h_{t-1}]`` of step ``t``; step ``t``
-writes ``h_t`` straight into ``xh[F + 1:, t + 1]``. Each step is then ONE GEMM
-``z_t = W xh[:, t]`` and, because ``xh[:, :T]`` and ``dz`` (stored ``(G H, T, B)``, over
-the cell's backward factors) both flatten to ``(., T * B)`` without a copy, the weight
-gradient of a whole chunk is ONE GEMM ``dW = dZ xh^T`` after the backward time loop. Per
-step the backward pass only needs ``U^T dz_t``; the input gradient is one GEMM at the end.
+Internal layout (feature-major, time in the middle): a sequence is ``(D, T, B)``. What
+BPTT must keep for every step is kept for all ``T`` steps: the states ``hs`` of shape
+``(H, T + 1, B)`` (``hs[:, t]`` = ``h_{t-1}``, the state entering step ``t``) and the
+cell's own caches (LSTM gates, ``c`` and ``tanh c``; GRU gates). Everything else lives in
+buffers of one block of ``STEP_BLOCK`` steps, reused block after block:
+
+* ``xh`` of shape ``(K, STEP_BLOCK + 1, B)`` with ``K = F + 1 + H``, whose column ``i`` is
+  the stacked input ``[x_t; 1; h_{t-1}]`` of the block's step ``i``; step ``i`` writes
+  ``h_t`` straight into column ``i + 1``. Each step is ONE GEMM ``z_t = W xh[:, i]``.
+* ``dZ`` of shape ``(G H, STEP_BLOCK, B)``: the backward pass fills the cell's derivative
+  factors for a block, turns them into ``dz`` step by step (``U^T dz_t`` per step), then
+  adds the block's weight gradient as ONE GEMM ``dW += dZ xh^T`` over ``STEP_BLOCK * B``
+  columns (``xh`` rebuilt from ``x`` and ``hs``) and, for layers that need it, the
+  block's input gradient ``W_x^T dZ``.
 
 Masking (right-aligned variable lengths) is the masked update
 ``h_t = h_{t-1} + m_t * (h_new - h_{t-1})`` (and the same for the LSTM cell state), done
@@ -18,38 +24,58 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._cells import GRU, gru_structural_zeros, per_step, step_blocks
-from ._workspace import Workspace
+from ._cells import GRU, STEP_BLOCK, gru_structural_zeros, per_step, step_blocks
+from ._workspace import ALIGN, Workspace
 
 
 SPLIT_GEMM_MIN_WORK = 1 << 17
 
 
+def direction_size(cell, F, H, T, B, keep_cache, need_dx):
+    """Elements one layer-direction carves from its workspace (forward + backward).
+
+    Mirrors :func:`_new_buffers` and :func:`_prepare_backward`, buffer by buffer.
+    """
+    blk, G, K = min(T, STEP_BLOCK), cell.n_blocks * H, F + 1 + H
+    n_z = T if keep_cache and cell.keeps_gates else 1
+    sizes = [H * (T + 1) * B, K * (blk + 1) * B, n_z * G * B, H * B]  # hs, xh, Z, tmp
+    if cell.has_c:  # C, TC
+        sizes += [(T + 1 if keep_cache else 2) * H * B, (T if keep_cache else 1) * H * B]
+    if keep_cache:  # dc, dc_carry, dh_direct, rec, dZ, weight-gradient scratch
+        sizes += [H * B] * 3 + [2 * H * B, G * blk * B, G * K]
+        sizes += [n * blk * H * B for n in cell.factor_slabs]
+        if need_dx:
+            sizes.append(F * T * B)
+    return sum(sizes) + ALIGN * len(sizes)
+
+
 def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
-    """Allocate the per-call buffers of one direction and copy the input in once."""
+    """Allocate the per-call buffers of one direction."""
     F, T, B = x_seq.shape
     GH, K = W.shape
     H = K - F - 1
     ws = Workspace(0, W.dtype) if ws is None else ws
-    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, dtype=W.dtype, ws=ws)
-    buf.xh = xh = ws.empty((K, T + 1, B))
-    xh[:F, :T] = x_seq
-    xh[:F, T] = 0
+    blk = min(T, STEP_BLOCK)
+    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, blk=blk, dtype=W.dtype, ws=ws,
+                          x_seq=x_seq)
+    buf.hs = ws.empty((H, T + 1, B))
+    buf.hs[:, 0] = state0[0]
+    buf.xh = xh = ws.empty((K, blk + 1, B))
     xh[F] = 1
-    xh[F + 1:, 0] = state0[0]
-    n_kept = T if keep_cache else 1  # inference: one scratch slot reused by every step
-    buf.Z = ws.empty((n_kept, GH, B))
+    # gates are the cache of LSTM and GRU; Elman's derivative comes from h_t alone
+    buf.Z = ws.empty((T if keep_cache and cell.keeps_gates else 1, GH, B))
     buf.z_steps = per_step(buf.Z, T)
-    buf.x_steps = list(xh.transpose(1, 0, 2))[:T]
-    buf.h_steps = list(xh[F + 1:].transpose(1, 0, 2))
-    buf.h_prev_seq, buf.h_seq = xh[F + 1:, :T], xh[F + 1:, 1:]
+    columns = list(xh.transpose(1, 0, 2))
+    buf.x_steps = per_step(columns[:-1], T)  # step t uses column t % blk
+    h_columns = [column[F + 1:] for column in columns]
+    buf.h_in, buf.h_out = per_step(h_columns[:-1], T), per_step(h_columns[1:], T)
     buf.tmp = ws.empty((H, B))
     if cell.has_c:
         n_c = T + 1 if keep_cache else 2  # inference: ping-pong between two slots
         buf.C = ws.empty((n_c, H, B))
         buf.C[0] = state0[1]
         buf.c_steps = per_step(buf.C, T + 1)
-        buf.TC = ws.empty((n_kept, H, B))
+        buf.TC = ws.empty((T if keep_cache else 1, H, B))
         buf.tc_steps = per_step(buf.TC, T)
     return buf
 
@@ -70,6 +96,7 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
     W : ndarray of shape (G * H, F + 1 + H)
         Fused ``[W_x | b | U]``.
     x_seq : ndarray of shape (F, T, B)
+        Kept by reference (the backward pass rebuilds each block's ``[x; 1; h]`` from it).
     state0 : tuple of ndarray of shape (H, B)
         ``(h0,)`` or ``(h0, c0)`` for the LSTM.
     mask : ndarray of shape (1, T, B) or None
@@ -82,28 +109,29 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
     Returns
     -------
     buf : SimpleNamespace
-        Buffers; ``buf.xh[F + 1:, 1:]`` is the output sequence ``(H, T, B)``, and with
+        Buffers; ``buf.hs[:, 1:]`` is the output sequence ``(H, T, B)``, and with
         ``keep_cache`` they are the cache for :func:`backward_direction`.
     """
     buf = _new_buffers(cell, W, x_seq, state0, keep_cache, ws)
     plan, step = cell.forward_plan(buf), cell.forward_step
-    fill_factors = cell.factor_plan(buf) if keep_cache else None
     W, z_steps, W_input, x_input, z_input = _step_gemms(
         cell, _halve_sigmoid_rows(cell, W), buf)
-    x_steps, h_steps = buf.x_steps, buf.h_steps
+    x_steps, h_in, h_out, xh, hs, F = buf.x_steps, buf.h_in, buf.h_out, buf.xh, buf.hs, buf.F
     m_steps = _padded_steps(mask, buf.T)
     for block in step_blocks(buf.T):
+        n = block.stop - block.start
+        xh[:F, :n] = x_seq[:, block]
+        xh[F + 1:, 0] = hs[:, block.start]
         for t in range(block.start, block.stop):
             np.matmul(W, x_steps[t], out=z_steps[t])
             if W_input is not None:
                 np.matmul(W_input, x_input[t], out=z_input[t])
             step(*plan[t])
             if m_steps[t] is not None:
-                _blend_(h_steps[t], h_steps[t + 1], m_steps[t])
+                _blend_(h_in[t], h_out[t], m_steps[t])
                 if cell.has_c:
                     _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
-        if fill_factors is not None:
-            fill_factors(block)
+        hs[:, block.start + 1:block.stop + 1] = xh[F + 1:, 1:n + 1]
     return buf
 
 
@@ -136,21 +164,23 @@ def _halve_sigmoid_rows(cell, W):
 
 def output_sequence(buf):
     """View of the outputs ``h_0 .. h_{T-1}``, shape (H, T, B)."""
-    return buf.xh[buf.F + 1:, 1:]
+    return buf.hs[:, 1:]
 
 
 def final_state(cell, buf):
     """Copies of the state after the last step: ``(h,)`` or ``(h, c)``, each (H, B)."""
-    h = buf.h_steps[-1].copy()
+    h = buf.hs[:, -1].copy()
     return (h, buf.c_steps[-1].copy()) if cell.has_c else (h,)
 
 
 def _prepare_backward(cell, buf):
+    """Backward buffers (one block of steps) and the cell's factor filler and step plan."""
     H, B, ws = buf.H, buf.B, buf.ws
     buf.dc = ws.empty((H, B))
     buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
     buf.dh_direct = ws.empty((H, B))
-    return cell.backward_plan(buf)
+    fill = cell.factor_plan(buf)
+    return fill, cell.backward_plan(buf)
 
 
 def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
@@ -177,11 +207,12 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
         Gradient with respect to the input sequence. The state entering the chunk is a
         constant (zero, or detached for truncated BPTT), so its gradient is dropped.
     """
-    plan, step = _prepare_backward(cell, buf), cell.backward_step
     T, F, H, B = buf.T, buf.F, buf.H, buf.B
-    n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
-    dz_steps = list(buf.dZ[:n_hidden].transpose(1, 0, 2))
     rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
+    fill, plan = _prepare_backward(cell, buf)
+    step = cell.backward_step
+    n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
+    dz_steps = per_step(buf.dZ[:n_hidden].transpose(1, 0, 2), T)
     from_above = dH.ndim == 3
     if from_above:
         dh_steps, rec_steps = list(dH.transpose(1, 0, 2)), [rec[0]] * T
@@ -190,24 +221,26 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
         dh_steps = rec_steps[1:] + [dH]
     m_steps = _padded_steps(mask, T)
     U_T = W[:n_hidden, F + 1:].T
-    for t in range(T - 1, -1, -1):
-        dh = dh_steps[t]
-        if m_steps[t] is not None:
-            _mask_gradient_(cell, buf, dh, m_steps[t])
-        step(dh, *plan[t])
-        if t:
-            prev = dh_steps[t - 1]
-            np.matmul(U_T, dz_steps[t], out=rec_steps[t])  # dh_{t-1} += U^T dz_t
-            if from_above:
-                np.add(prev, rec_steps[t], out=prev)
-            if cell.has_direct:
-                np.add(prev, buf.dh_direct, out=prev)
-    _weight_gradient(cell, buf, grad_W)
-    if not need_dx:
-        return None
-    # dx_t = W_x^T dz_t for every step at once: one GEMM after the loop
-    dX = np.matmul(W[:, :F].T, buf.dZ.reshape(-1, T * B), out=buf.ws.empty((F, T * B)))
-    return dX.reshape(F, T, B)
+    scratch = buf.ws.empty(W.shape)
+    dX = buf.ws.empty((F, T, B)) if need_dx else None
+    for block in reversed(step_blocks(T)):
+        fill(block)
+        for t in range(block.stop - 1, block.start - 1, -1):
+            dh = dh_steps[t]
+            if m_steps[t] is not None:
+                _mask_gradient_(cell, buf, dh, m_steps[t])
+            step(dh, *plan[t])
+            if t:
+                prev = dh_steps[t - 1]
+                np.matmul(U_T, dz_steps[t], out=rec_steps[t])  # dh_{t-1} += U^T dz_t
+                if from_above:
+                    np.add(prev, rec_steps[t], out=prev)
+                if cell.has_direct:
+                    np.add(prev, buf.dh_direct, out=prev)
+        _block_gradients(cell, W, buf, block, grad_W, scratch, dX)
+    if cell is GRU:
+        gru_structural_zeros(grad_W, F)
+    return dX
 
 
 def _padded_steps(mask, T):
@@ -229,18 +262,26 @@ def _mask_gradient_(cell, buf, dh, m):
         np.multiply(buf.dc_carry, m, out=buf.dc_carry)
 
 
-def _weight_gradient(cell, buf, grad_W):
-    """dW = sum_t dz_t [x_t; 1; h_{t-1}]^T as ONE GEMM over (G H, T B) x (T B, K)."""
-    T, B, K = buf.T, buf.B, buf.K
-    dZ_flat = buf.dZ.reshape(-1, T * B)
-    xh_flat = buf.xh[:, :T].reshape(K, T * B)
+def _block_gradients(cell, W, buf, block, grad_W, scratch, dX):
+    """Add one block's dW = sum_t dz_t [x_t; 1; h_{t-1}]^T as ONE GEMM over
+    (G H, n B) x (n B, K), and write its dx_t = W_x^T dz_t (one GEMM) when dX is given."""
+    F, K, B = buf.F, buf.K, buf.B
+    n = block.stop - block.start
+    buf.xh[:F, :n] = buf.x_seq[:, block]  # rebuild the block's stacked inputs
+    buf.xh[F + 1:, :n] = buf.hs[:, block]
+    xh = buf.xh.reshape(K, -1)[:, :n * B]
+    dZ = buf.dZ.reshape(len(buf.dZ), -1)[:, :n * B]
     n_hidden = cell.n_hidden_blocks * buf.H
-    grad_W[:n_hidden] += np.matmul(dZ_flat[:n_hidden], xh_flat.T)
+    np.matmul(dZ[:n_hidden], xh.T, out=scratch[:n_hidden])
+    grad_W[:n_hidden] += scratch[:n_hidden]
     if n_hidden < len(grad_W):  # blocks without hidden columns: input and bias only
-        F1 = buf.F + 1
-        grad_W[n_hidden:, :F1] += np.matmul(dZ_flat[n_hidden:], xh_flat[:F1].T)
-    if cell is GRU:
-        gru_structural_zeros(grad_W, buf.F)
+        F1 = F + 1
+        part = np.matmul(dZ[n_hidden:], xh[:F1].T, out=scratch[n_hidden:, :F1])
+        grad_W[n_hidden:, :F1] += part
+    if dX is not None:
+        T = dX.shape[1]
+        out = dX.reshape(F, T * B)[:, block.start * B:block.stop * B]
+        np.matmul(W[:, :F].T, dZ, out=out)
 
 
 def reverse_index(lengths, T):

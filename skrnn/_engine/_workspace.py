@@ -9,7 +9,7 @@ reused by the allocator from call to call instead. Nothing outlives the call.
 
 import numpy as np
 
-_ALIGN = 16  # elements: 64-byte alignment for float32
+ALIGN = 16  # elements: 64-byte alignment for float32
 
 
 class Workspace:
@@ -23,9 +23,9 @@ class Workspace:
     """
 
     def __init__(self, size, dtype):
-        self._memory = np.empty(int(size) + _ALIGN, dtype=dtype)
+        self._memory = np.empty(int(size) + ALIGN, dtype=dtype)
         itemsize = self._memory.itemsize
-        self._used = (-self._memory.ctypes.data % (_ALIGN * itemsize)) // itemsize
+        self._used = (-self._memory.ctypes.data % (ALIGN * itemsize)) // itemsize
         self.dtype = self._memory.dtype
 
     def empty(self, shape):
@@ -34,7 +34,7 @@ class Workspace:
         start = self._used
         if start + size > self._memory.size:
             return np.empty(shape, dtype=self.dtype)
-        self._used = start + -(-size // _ALIGN) * _ALIGN
+        self._used = start + -(-size // ALIGN) * ALIGN
         return self._memory[start:start + size].reshape(shape)
 
     def zeros(self, shape):
@@ -42,9 +42,3 @@ class Workspace:
         out.fill(0)
         return out
 
-
-def direction_size(n_blocks, n_inputs, H, T, B, keep_cache):
-    """Upper bound of the elements one layer-direction takes (forward + backward)."""
-    K, G = n_inputs + 1 + H, n_blocks * H
-    per_step = 2 * K + 3 * G + 4 * H if keep_cache else K + 2 * H
-    return (T + 1) * B * per_step + 64 * H * B + 32 * _ALIGN

@@ -131,6 +131,29 @@ def test_workspace_covers_every_buffer(monkeypatch):
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_workspace_is_sized_exactly(monkeypatch, cell):
+    """A training step uses its Workspace up to alignment padding: the size is computed
+    from what each cell allocates, not from a loose common bound (it is the step's peak
+    memory)."""
+    from skrnn._engine import _workspace
+
+    spaces, init = [], _workspace.Workspace.__init__
+
+    def recorded(self, size, dtype):
+        init(self, size, dtype)
+        spaces.append(self)
+
+    monkeypatch.setattr(_workspace.Workspace, "__init__", recorded)
+    rng = np.random.default_rng(0)
+    for layers, T in (((6,), 40), ((6, 4), 7)):
+        spec = make_network(3, layers, 2, cell=cell)
+        X = rng.standard_normal((5, T, 3)).astype(np.float32)
+        loss_and_gradient(spec, init_params(spec, rng), X, np.zeros((5, 2), np.float32))
+        ws = spaces[-1]
+        assert ws._memory.size - ws._used < 64 * _workspace.ALIGN
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_float32_agrees_with_float64(cell):
     rng = np.random.default_rng(0)
     spec32 = make_network(3, (8, 4), 2, cell=cell, return_sequences=True)
