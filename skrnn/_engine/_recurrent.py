@@ -6,14 +6,17 @@ BPTT must keep for every step is kept for all ``T`` steps: the states ``hs`` of 
 cell's own caches (LSTM gates, ``c`` and ``tanh c``; GRU gates). Everything else lives in
 buffers of one block of ``STEP_BLOCK`` steps, reused block after block:
 
-* ``xh`` of shape ``(K, STEP_BLOCK + 1, B)`` with ``K = F + 1 + H``, whose column ``i`` is
+* ``xh`` of shape ``(STEP_BLOCK + 1, K, B)`` with ``K = F + 1 + H``, whose slot ``i`` is
   the stacked input ``[x_t; 1; h_{t-1}]`` of the block's step ``i``; step ``i`` writes
-  ``h_t`` straight into column ``i + 1``. Each step is ONE GEMM ``z_t = W xh[:, i]``.
+  ``h_t`` straight into slot ``i + 1``. Each step is ONE GEMM ``z_t = W xh[i]``, and
+  the forward step's operands are contiguous ``(., B)`` arrays (a strided one costs
+  NumPy a buffered iteration: 2-4x the time of a small element-wise call).
 * ``dZ`` of shape ``(G H, STEP_BLOCK, B)``: the backward pass fills the cell's derivative
   factors for a block, turns them into ``dz`` step by step (``U^T dz_t`` per step), then
   adds the block's weight gradient as ONE GEMM ``dW += dZ xh^T`` over ``STEP_BLOCK * B``
-  columns (``xh`` rebuilt from ``x`` and ``hs``) and, for layers that need it, the
-  block's input gradient ``W_x^T dZ``.
+  columns (``xh`` rebuilt from ``x`` and ``hs``, time in the middle, in the memory of
+  the forward ``xh``) and, for layers that need it, the block's input gradient
+  ``W_x^T dZ``.
 
 Masking (right-aligned variable lengths) is the masked update
 ``h_t = h_{t-1} + m_t * (h_new - h_{t-1})`` (and the same for the LSTM cell state), done
@@ -38,7 +41,7 @@ def direction_size(cell, F, H, T, B, keep_cache, need_dx):
     """
     blk, G, K = min(T, STEP_BLOCK), cell.n_blocks * H, F + 1 + H
     n_z = T if keep_cache and cell.keeps_gates else 1
-    sizes = [H * (T + 1) * B, K * (blk + 1) * B, n_z * G * B, H * B]  # hs, xh, Z, tmp
+    sizes = [H * (T + 1) * B, (blk + 1) * K * B, n_z * G * B, H * B]  # hs, xh, Z, tmp
     if cell.has_c:  # C, TC
         sizes += [(T + 1 if keep_cache else 2) * H * B, (T if keep_cache else 1) * H * B]
     if keep_cache:  # dc, dc_carry, dh_direct, rec, dZ, weight-gradient scratch
@@ -60,13 +63,13 @@ def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
                           x_seq=x_seq)
     buf.hs = ws.empty((H, T + 1, B))
     buf.hs[:, 0] = state0[0]
-    buf.xh = xh = ws.empty((K, blk + 1, B))
-    xh[F] = 1
+    buf.xh = xh = ws.empty((blk + 1, K, B))
+    xh[:, F] = 1
     # gates are the cache of LSTM and GRU; Elman's derivative comes from h_t alone
     buf.Z = ws.empty((T if keep_cache and cell.keeps_gates else 1, GH, B))
     buf.z_steps = per_step(buf.Z, T)
-    columns = list(xh.transpose(1, 0, 2))
-    buf.x_steps = per_step(columns[:-1], T)  # step t uses column t % blk
+    columns = list(xh)
+    buf.x_steps = per_step(columns[:-1], T)  # step t uses slot t % blk
     h_columns = [column[F + 1:] for column in columns]
     buf.h_in, buf.h_out = per_step(h_columns[:-1], T), per_step(h_columns[1:], T)
     buf.tmp = ws.empty((H, B))
@@ -120,8 +123,8 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
     m_steps = _padded_steps(mask, buf.T)
     for block in step_blocks(buf.T):
         n = block.stop - block.start
-        xh[:F, :n] = x_seq[:, block]
-        xh[F + 1:, 0] = hs[:, block.start]
+        xh[:n, :F] = x_seq[:, block].transpose(1, 0, 2)
+        xh[0, F + 1:] = hs[:, block.start]
         for t in range(block.start, block.stop):
             np.matmul(W, x_steps[t], out=z_steps[t])
             if W_input is not None:
@@ -131,7 +134,7 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
                 _blend_(h_in[t], h_out[t], m_steps[t])
                 if cell.has_c:
                     _blend_(buf.c_steps[t], buf.c_steps[t + 1], m_steps[t])
-        hs[:, block.start + 1:block.stop + 1] = xh[F + 1:, 1:n + 1]
+        hs[:, block.start + 1:block.stop + 1] = xh[1:n + 1, F + 1:].transpose(1, 0, 2)
     return buf
 
 
@@ -179,6 +182,9 @@ def _prepare_backward(cell, buf):
     buf.dc = ws.empty((H, B))
     buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
     buf.dh_direct = ws.empty((H, B))
+    K, blk = buf.K, buf.blk  # the block's [x; 1; h] with time in the middle, over xh
+    buf.xh_T = buf.xh.reshape(-1)[:K * blk * B].reshape(K, blk, B)
+    buf.xh_T[buf.F] = 1
     fill = cell.factor_plan(buf)
     return fill, cell.backward_plan(buf)
 
@@ -267,9 +273,9 @@ def _block_gradients(cell, W, buf, block, grad_W, scratch, dX):
     (G H, n B) x (n B, K), and write its dx_t = W_x^T dz_t (one GEMM) when dX is given."""
     F, K, B = buf.F, buf.K, buf.B
     n = block.stop - block.start
-    buf.xh[:F, :n] = buf.x_seq[:, block]  # rebuild the block's stacked inputs
-    buf.xh[F + 1:, :n] = buf.hs[:, block]
-    xh = buf.xh.reshape(K, -1)[:, :n * B]
+    buf.xh_T[:F, :n] = buf.x_seq[:, block]  # rebuild the block's stacked inputs
+    buf.xh_T[F + 1:, :n] = buf.hs[:, block]
+    xh = buf.xh_T.reshape(K, -1)[:, :n * B]
     dZ = buf.dZ.reshape(len(buf.dZ), -1)[:, :n * B]
     n_hidden = cell.n_hidden_blocks * buf.H
     np.matmul(dZ[:n_hidden], xh.T, out=scratch[:n_hidden])
