@@ -110,6 +110,80 @@ def _needs_difference(values):
     return any(_kpss_statistic(column) > _KPSS_CRITICAL_5PCT for column in values.T)
 
 
+# A log is taken when log(block std) grows with log(block mean) by a slope at least this
+# many standard errors above 0.5 (0: additive, 1: multiplicative variability).
+_LOG_SLOPE_MARGIN = 2.0
+# Seasonal strength above which the seasonal difference is taken (R's forecast::nsdiffs).
+_SEASONAL_STRENGTH_THRESHOLD = 0.64
+
+
+def _variability_slope(x, block):
+    """Slope and standard error of log(block std) regressed on log(block mean).
+
+    Guerrero's idea (the ``"guerrero"`` method of R's ``BoxCox.lambda``): cut a
+    positive 1-D series into consecutive blocks of `block` steps (one season,
+    or pairs of steps without seasonality), the oldest partial block dropped.
+    A slope near 1 means the spread grows in proportion to the level (the log
+    makes it constant), near 0 that it does not depend on the level. Returns
+    None with fewer than 4 usable blocks or a constant level.
+    """
+    n_blocks = len(x) // block
+    blocks = x[len(x) - n_blocks * block :].reshape(n_blocks, block)
+    spread = blocks.std(axis=1, ddof=1)
+    keep = spread > 0
+    if keep.sum() < 4:
+        return None
+    level, spread = np.log(blocks.mean(axis=1)[keep]), np.log(spread[keep])
+    level, spread = level - level.mean(), spread - spread.mean()
+    if level @ level == 0:
+        return None
+    slope = (level @ spread) / (level @ level)
+    residual = spread - slope * level
+    return slope, math.sqrt(residual @ residual / (len(level) - 2) / (level @ level))
+
+
+def _needs_log(values, m):
+    """True when all values are positive and every column's spread grows with its level.
+
+    The slope of :func:`_variability_slope` must exceed 0.5 (closer to
+    multiplicative than to additive) by ``_LOG_SLOPE_MARGIN`` standard errors:
+    with a level that barely moves the slope is undetermined, and the log
+    then changes little anyway.
+    """
+    if (values <= 0).any():
+        return False
+    for column in values.T:
+        fit = _variability_slope(column, max(m, 2))
+        if fit is None or fit[0] - _LOG_SLOPE_MARGIN * fit[1] <= 0.5:
+            return False
+    return True
+
+
+def _seasonal_strength(x, m):
+    """Hyndman's seasonal strength ``max(0, 1 - Var(R) / Var(S + R))`` of a 1-D series.
+
+    Classical additive decomposition: the trend is the centred moving average
+    over one season (2 x m for even m), the seasonal component the mean of the
+    detrended values at each phase (centred), the remainder what is left.
+    """
+    weights = np.ones(m) if m % 2 else np.r_[0.5, np.ones(m - 1), 0.5]
+    trend = np.convolve(x, weights / m, mode="valid")
+    half = (len(weights) - 1) // 2
+    detrended = x[half : half + len(trend)] - trend
+    phase = (np.arange(len(detrended)) + half) % m
+    profile = np.array([detrended[phase == p].mean() for p in range(m)])
+    remainder = detrended - (profile - profile.mean())[phase]
+    total = detrended.var()
+    return 0.0 if total == 0 else max(0.0, 1 - remainder.var() / total)
+
+
+def _needs_seasonal_difference(values, m):
+    """True when m > 1, there are 3 full seasons and some column is strongly seasonal."""
+    if m < 2 or len(values) < 3 * m:
+        return False
+    return any(_seasonal_strength(c, m) > _SEASONAL_STRENGTH_THRESHOLD for c in values.T)
+
+
 def _mean_scale(values):
     """Column means and standard deviations (1 where a column is constant)."""
     scale = values.std(axis=0)
@@ -175,9 +249,17 @@ class RNNForecaster(BaseEstimator):
     horizon : int, default=None
         Number of steps the ``"direct"`` model predicts; required by it and
         ignored by ``"recursive"``.
-    log : bool, default=False
+    log : bool or "auto", default=False
         Take the logarithm first, for multiplicative series (seasonal swings
-        that grow with the level). Needs strictly positive values.
+        that grow with the level). True needs strictly positive values.
+        ``"auto"`` takes it when the values are strictly positive and their
+        spread grows in proportion to their level, Guerrero's idea (the
+        method of R's ``BoxCox.lambda``): the series is cut into consecutive
+        blocks of one season (``max(m, 2)`` steps), and the slope of
+        log(block standard deviation) on log(block mean), 0 for additive
+        and 1 for multiplicative variability, must exceed 0.5 by two
+        standard errors (so a level that barely moves, which says nothing
+        either way, gets no log). With several columns all must pass.
     difference : {0, 1, 2} or "auto", default="auto"
         Order of ordinary differencing (after the log and the seasonal
         difference). Differencing lets a trending series keep its trend: the
@@ -188,10 +270,22 @@ class RNNForecaster(BaseEstimator):
         differences once when the KPSS test rejects level stationarity at
         5% (with the long-run variance on ``int(12 * (n / 100) ** 0.25)``
         lags), the rule R's ``forecast::ndiffs`` popularised.
-    seasonal_difference : bool, default=False
-        Also take the seasonal difference ``x[t] - x[t - m]`` (before the
-        ordinary one). Off by default: the windows already span two seasons,
-        and seasonal differencing doubles the noise of the inputs.
+    seasonal_difference : bool or "auto", default=False
+        Also take the seasonal difference ``x[t] - x[t - m]`` (after the log,
+        before the ordinary difference, whose ``"auto"`` test then runs on
+        the seasonally differenced series, as ``ndiffs`` after ``nsdiffs``
+        in R). ``"auto"`` takes it when ``m > 1``, there are at least 3 full
+        seasons and the seasonal strength ``max(0, 1 - Var(R) / Var(S + R))``
+        of a classical decomposition (centred moving-average trend, seasonal
+        means S, remainder R) exceeds 0.64, the rule of R's
+        ``forecast::nsdiffs``. Off by default: the windows already span two
+        seasons, so the network sees the seasonal pattern itself, and the
+        seasonal difference of a stable pattern doubles the noise of the
+        inputs; on the generated series of
+        ``benchmarks/forecast_synthetic.py`` ``log="auto",
+        seasonal_difference="auto"`` helped trending monthly series but hurt
+        hourly ones, and were not clearly better overall
+        (``docs/forecast_quality.md``).
     seasonal_period : int, default=None
         Seasonal period ``m``, used for ``"auto"`` windows, the seasonal
         difference and the MASE of :meth:`score`. None infers it from the
@@ -235,6 +329,11 @@ class RNNForecaster(BaseEstimator):
         Window length used.
     seasonal_period_ : int
         Seasonal period used.
+    log_ : bool
+        Whether the logarithm was taken (`log`, resolved when ``"auto"``).
+    seasonal_difference_ : bool
+        Whether the seasonal difference was taken (`seasonal_difference`,
+        resolved when ``"auto"``).
     difference_ : int
         Order of ordinary differencing used.
     lags_ : list of int
@@ -293,9 +392,9 @@ class RNNForecaster(BaseEstimator):
         "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "strategy": [StrOptions({"recursive", "direct"})],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
-        "log": ["boolean"],
+        "log": ["boolean", StrOptions({"auto"})],
         "difference": [Interval(Integral, 0, 2, closed="both"), StrOptions({"auto"})],
-        "seasonal_difference": ["boolean"],
+        "seasonal_difference": ["boolean", StrOptions({"auto"})],
         "seasonal_period": [Interval(Integral, 1, None, closed="left"), None],
         "standardize": ["boolean"],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
@@ -367,10 +466,13 @@ class RNNForecaster(BaseEstimator):
         exog_values = self._check_fit_exog(exog, frame.index)
         horizon = self._fit_horizon()
         self.seasonal_period_ = self._resolve_seasonal_period()
-        seasonal_lags = [self.seasonal_period_] * self.seasonal_difference
-        self.difference_ = self._resolve_difference(_difference(self._to_levels(values), seasonal_lags))
+        self.log_ = self._resolve_log(values)
+        levels = self._to_levels(values)
+        self.seasonal_difference_ = self._resolve_seasonal_difference(levels)
+        seasonal_lags = [self.seasonal_period_] * self.seasonal_difference_
+        self.difference_ = self._resolve_difference(_difference(levels, seasonal_lags))
         self.lags_ = seasonal_lags + [1] * self.difference_
-        z = _difference(self._to_levels(values), self.lags_)
+        z = _difference(levels, self.lags_)
         self.window_length_ = self._resolve_window_length(len(z), horizon)
         self._check_length(len(values), horizon)
         self.y_mean_, self.y_scale_ = self._standardization(z)
@@ -414,6 +516,16 @@ class RNNForecaster(BaseEstimator):
             return self.seasonal_period
         return seasonal_period_from_freq(None if self.index_kind_ == INTEGER else self.freq_)
 
+    def _resolve_log(self, values):
+        if self.log != "auto":
+            return bool(self.log)
+        return _needs_log(values, self.seasonal_period_)
+
+    def _resolve_seasonal_difference(self, levels):
+        if self.seasonal_difference != "auto":
+            return bool(self.seasonal_difference)
+        return _needs_seasonal_difference(levels, self.seasonal_period_)
+
     def _resolve_difference(self, values):
         if self.difference != "auto":
             return self.difference
@@ -435,14 +547,14 @@ class RNNForecaster(BaseEstimator):
             )
 
     def _to_levels(self, values):
-        if not self.log:
+        if not self.log_:
             return values
         if (values <= 0).any():
             raise ValueError("log=True needs strictly positive values; y has values <= 0.")
         return np.log(values)
 
     def _from_levels(self, levels):
-        return np.exp(levels) if self.log else levels
+        return np.exp(levels) if self.log_ else levels
 
     def _standardization(self, values):
         if not self.standardize:
@@ -729,7 +841,14 @@ class RNNForecaster(BaseEstimator):
         return np.concatenate(residuals)
 
     def _calibration_model(self, n_train):
-        model = clone(self).set_params(window_length=self.window_length_, seasonal_period=self.seasonal_period_)
+        # The calibration models repeat the fitted transforms, not the "auto" choices.
+        model = clone(self).set_params(
+            window_length=self.window_length_,
+            seasonal_period=self.seasonal_period_,
+            log=self.log_,
+            seasonal_difference=self.seasonal_difference_,
+            difference=self.difference_,
+        )
         y = pd.DataFrame(self._y_fit[:n_train])
         exog = None if self._exog_fit is None else pd.DataFrame(self._exog_fit[:n_train])
         return model.fit(y, exog=exog)

@@ -149,6 +149,74 @@ def test_auto_difference_leaves_stationary_series_alone():
     assert RNNForecaster(Ridge()).fit(y).difference_ == 0
 
 
+# --- automatic log and seasonal difference -----------------------------------------------
+
+
+def monthly_seasonal(kind, n=120, seed=0, amplitude=0.2, noise=0.02):
+    """Trend x season x noise ("multiplicative") or trend + season + noise ("additive").
+
+    Both grow from 100 to about 330 with the same seasonal profile; the additive
+    one has swings of constant size (those of the multiplicative one at its start).
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    season = amplitude * np.sin(2 * np.pi * t / 12)
+    level = 100 * np.exp(0.01 * t)
+    if kind == "multiplicative":
+        values = level * (1 + season) * np.exp(rng.normal(scale=noise, size=n))
+    else:
+        values = level + 100 * season + 100 * rng.normal(scale=noise, size=n)
+    return pd.Series(values, index=pd.date_range("2000-01-01", periods=n, freq="MS"))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_auto_log_only_when_swings_grow_with_the_level(seed):
+    auto = RNNForecaster(Ridge(), log="auto")
+    assert auto.fit(monthly_seasonal("multiplicative", seed=seed)).log_
+    assert not auto.fit(monthly_seasonal("additive", seed=seed)).log_
+    # a level that barely moves says nothing about multiplicativity: no log
+    assert not auto.fit(ar1_series(240, np.random.default_rng(seed), mean=50.0)).log_
+    # nor with values <= 0, and no error either (log=True raises)
+    assert not auto.fit(monthly_seasonal("additive", seed=seed) - 150).log_
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_auto_seasonal_difference_only_for_strong_seasonality(seed):
+    auto = RNNForecaster(Ridge(), seasonal_difference="auto")
+    assert auto.fit(monthly_seasonal("additive", seed=seed)).seasonal_difference_
+    weak = monthly_seasonal("additive", seed=seed, amplitude=0.01, noise=0.05)
+    assert not auto.fit(weak).seasonal_difference_
+    # no seasonal period, or fewer than 3 full seasons: never
+    assert not auto.fit(monthly_seasonal("additive", seed=seed).reset_index(drop=True)).seasonal_difference_
+    assert not auto.fit(monthly_seasonal("additive", n=35, seed=seed)).seasonal_difference_
+
+
+def test_ordinary_difference_is_decided_after_the_seasonal_one():
+    y = monthly_seasonal("multiplicative")
+    fitted = RNNForecaster(Ridge(), log="auto", seasonal_difference="auto").fit(y)
+    # log(trend x season) seasonally differenced is 12 x growth + noise: stationary
+    assert (fitted.log_, fitted.seasonal_difference_, fitted.difference_) == (True, True, 0)
+    assert fitted.lags_ == [12]
+
+
+def test_auto_transforms_are_undone_exactly():
+    t = np.arange(72)
+    idx = pd.date_range("2000-01-01", periods=72, freq="MS")
+    season = np.tile([1.0, 1.3, 0.8, 1.1, 0.9, 1.2, 1.0, 0.7, 1.4, 1.0, 0.9, 1.1], 6)
+    full = pd.Series(50 * 1.01**t * season, index=idx)
+    forecaster = RNNForecaster(DummyRegressor(), window_length=3, log="auto", seasonal_difference="auto")
+    pred = forecaster.fit(full.iloc[:60]).predict(12)
+    assert forecaster.log_ and forecaster.seasonal_difference_
+    np.testing.assert_allclose(pred, full.iloc[60:], rtol=1e-10)
+
+
+def test_calibration_models_repeat_the_fitted_transforms():
+    y = monthly_seasonal("multiplicative")
+    fitted = RNNForecaster(Ridge(), log="auto", seasonal_difference="auto").fit(y)
+    model = fitted._calibration_model(60)
+    assert (model.log, model.seasonal_difference, model.difference) == (True, True, 0)
+
+
 # --- strategies -------------------------------------------------------------------------
 
 
@@ -385,6 +453,10 @@ def test_invalid_parameters():
         RNNForecaster(Ridge(), strategy="sideways").fit(linear_series(30))
     with pytest.raises(InvalidParameterError):
         RNNForecaster(Ridge(), window_length=0).fit(linear_series(30))
+    with pytest.raises(InvalidParameterError):
+        RNNForecaster(Ridge(), log="maybe").fit(linear_series(30))
+    with pytest.raises(InvalidParameterError):
+        RNNForecaster(Ridge(), seasonal_difference="yes").fit(linear_series(30))
     with pytest.raises(ValueError, match="coverage"):
         RNNForecaster(Ridge()).fit(linear_series(30)).predict_interval(3, coverage=1.5)
 
