@@ -10,14 +10,14 @@ A cell is described by a :class:`Cell` record:
 * ``forward_plan(buffers)`` hoists all slicing out of the time loop and returns one argument
   tuple per step for ``forward_step(*args)``; the step activates ``z`` in place (it becomes
   the cache) and writes ``h_t`` into the slot the caller gives it.
-* ``factor_plan(buffers)`` allocates, for ONE block of ``STEP_BLOCK`` steps, the
+* ``factor_plan(buffers)`` allocates, for ONE block of ``buffers.blk`` steps, the
   derivative factors that do not depend on the incoming gradient (in the layout of
   ``dz``, see :func:`factor_storage`) and returns ``fill(steps)``, which the backward
   pass calls before each block (vectorised over the block, from the forward caches).
 * ``backward_plan(buffers)`` returns one argument tuple per step for
   ``backward_step(dh, *args)``, which turns the step's factors into ``dz_t`` in place
   (and updates the cell's own carries). Block-sized buffers are cycled: step ``t`` uses
-  slot ``t % STEP_BLOCK`` (blocks start at multiples of ``STEP_BLOCK``).
+  slot ``t % blk`` (blocks start at multiples of ``blk``, see :func:`step_blocks`).
 
 Masking, truncation, stacking and bidirectionality are handled once, above the cells, in
 :mod:`skrnn._engine._recurrent`.
@@ -29,12 +29,19 @@ from typing import Callable
 import numpy as np
 
 
-STEP_BLOCK = 16  # steps per block of the stacked inputs, factors and dz (stays in L2)
+BLOCK_BYTES = 1 << 19  # a block's dz should stay in L2
 
 
-def step_blocks(T):
-    """Slices of at most STEP_BLOCK consecutive steps covering range(T)."""
-    return [slice(a, min(a + STEP_BLOCK, T)) for a in range(0, T, STEP_BLOCK)]
+def block_steps(T, G, B, itemsize):
+    """Steps per block of the stacked inputs, factors and dz: 16, or 8 when 16 steps of
+    dz (G, ., B) would exceed BLOCK_BYTES (measured: 8 is ~7 % faster at G * B = 65536,
+    while at small sizes the per-block calls make 8 ~10 % slower)."""
+    return min(T, 16 if 16 * G * B * itemsize <= BLOCK_BYTES else 8)
+
+
+def step_blocks(T, blk):
+    """Slices of at most ``blk`` consecutive steps covering range(T), from step 0."""
+    return [slice(a, min(a + blk, T)) for a in range(0, T, blk)]
 
 
 def factor_storage(buf, n_blocks):
@@ -108,7 +115,7 @@ class Cell:
     keeps_gates : bool
         Whether the activated gates are the backward cache (kept for every step).
     factor_slabs : tuple of int
-        ``(STEP_BLOCK, n, H, B)`` scratch arrays ``factor_plan`` allocates besides dz, as
+        ``(blk, n, H, B)`` scratch arrays ``factor_plan`` allocates besides dz, as
         their ``n`` (to size the workspace exactly).
     forward_plan, forward_step, factor_plan, backward_plan, backward_step : callable
     """

@@ -59,7 +59,8 @@ def _workspace(spec, T, B, keep_cache):
     size, n_in = 0, spec.n_features
     for layer, H in enumerate(spec.hidden_layer_sizes):
         size += spec.n_directions * direction_size(spec.cell_def, n_in, H, T, B,
-                                                   keep_cache, need_dx=layer > 0)
+                                                   keep_cache, need_dx=layer > 0,
+                                                   itemsize=spec.dtype.itemsize)
         n_in = spec.n_directions * H
     return Workspace(size, spec.dtype)
 

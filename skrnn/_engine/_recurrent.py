@@ -4,16 +4,17 @@ Internal layout (feature-major, time in the middle): a sequence is ``(D, T, B)``
 BPTT must keep for every step is kept for all ``T`` steps: the states ``hs`` of shape
 ``(H, T + 1, B)`` (``hs[:, t]`` = ``h_{t-1}``, the state entering step ``t``) and the
 cell's own caches (LSTM gates, ``c`` and ``tanh c``; GRU gates). Everything else lives in
-buffers of one block of ``STEP_BLOCK`` steps, reused block after block:
+buffers of one block of ``blk`` steps (16, or 8 for large layers: see
+:func:`~skrnn._engine._cells.block_steps`), reused block after block:
 
-* ``xh`` of shape ``(STEP_BLOCK + 1, K, B)`` with ``K = F + 1 + H``, whose slot ``i`` is
+* ``xh`` of shape ``(blk + 1, K, B)`` with ``K = F + 1 + H``, whose slot ``i`` is
   the stacked input ``[x_t; 1; h_{t-1}]`` of the block's step ``i``; step ``i`` writes
   ``h_t`` straight into slot ``i + 1``. Each step is ONE GEMM ``z_t = W xh[i]``, and
   the forward step's operands are contiguous ``(., B)`` arrays (a strided one costs
   NumPy a buffered iteration: 2-4x the time of a small element-wise call).
-* ``dZ`` of shape ``(G H, STEP_BLOCK, B)``: the backward pass fills the cell's derivative
+* ``dZ`` of shape ``(G H, blk, B)``: the backward pass fills the cell's derivative
   factors for a block, turns them into ``dz`` step by step (``U^T dz_t`` per step), then
-  adds the block's weight gradient as ONE GEMM ``dW += dZ xh^T`` over ``STEP_BLOCK * B``
+  adds the block's weight gradient as ONE GEMM ``dW += dZ xh^T`` over ``blk * B``
   columns (``xh`` rebuilt from ``x`` and ``hs``, time in the middle, in the memory of
   the forward ``xh``) and, for layers that need it, the block's input gradient
   ``W_x^T dZ``.
@@ -27,19 +28,20 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._cells import GRU, STEP_BLOCK, gru_structural_zeros, per_step, step_blocks
+from ._cells import GRU, block_steps, gru_structural_zeros, per_step, step_blocks
 from ._workspace import ALIGN, Workspace
 
 
 SPLIT_GEMM_MIN_WORK = 1 << 17
 
 
-def direction_size(cell, F, H, T, B, keep_cache, need_dx):
+def direction_size(cell, F, H, T, B, keep_cache, need_dx, itemsize):
     """Elements one layer-direction carves from its workspace (forward + backward).
 
     Mirrors :func:`_new_buffers` and :func:`_prepare_backward`, buffer by buffer.
     """
-    blk, G, K = min(T, STEP_BLOCK), cell.n_blocks * H, F + 1 + H
+    G, K = cell.n_blocks * H, F + 1 + H
+    blk = block_steps(T, G, B, itemsize)
     n_z = T if keep_cache and cell.keeps_gates else 1
     sizes = [H * (T + 1) * B, (blk + 1) * K * B, n_z * G * B, H * B]  # hs, xh, Z, tmp
     if cell.has_c:  # C, TC
@@ -58,7 +60,7 @@ def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
     GH, K = W.shape
     H = K - F - 1
     ws = Workspace(0, W.dtype) if ws is None else ws
-    blk = min(T, STEP_BLOCK)
+    blk = block_steps(T, GH, B, W.itemsize)
     buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, blk=blk, dtype=W.dtype, ws=ws,
                           x_seq=x_seq)
     buf.hs = ws.empty((H, T + 1, B))
@@ -121,7 +123,7 @@ def forward_direction(cell, W, x_seq, state0, mask=None, keep_cache=True, ws=Non
         cell, _halve_sigmoid_rows(cell, W), buf)
     x_steps, h_in, h_out, xh, hs, F = buf.x_steps, buf.h_in, buf.h_out, buf.xh, buf.hs, buf.F
     m_steps = _padded_steps(mask, buf.T)
-    for block in step_blocks(buf.T):
+    for block in step_blocks(buf.T, buf.blk):
         n = block.stop - block.start
         xh[:n, :F] = x_seq[:, block].transpose(1, 0, 2)
         xh[0, F + 1:] = hs[:, block.start]
@@ -229,7 +231,7 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
     U_T = W[:n_hidden, F + 1:].T
     scratch = buf.ws.empty(W.shape)
     dX = buf.ws.empty((F, T, B)) if need_dx else None
-    for block in reversed(step_blocks(T)):
+    for block in reversed(step_blocks(T, buf.blk)):
         fill(block)
         for t in range(block.stop - 1, block.start - 1, -1):
             dh = dh_steps[t]

@@ -112,3 +112,19 @@ def test_gru_split_gemm_path(ref, monkeypatch, return_sequences):
     X, Y = _data(spec, "squared_error")
     expected, _ = ref.objective(spec, ref.random_theta(spec, 0), X, Y, lengths=LENGTHS)
     assert value == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_several_blocks_of_steps(ref, monkeypatch, cell, return_sequences):
+    """Block buffers reused across blocks: T = 5 steps in blocks of 2 (the last one
+    partial), masked, stacked, bidirectional; the loss matches the reference too."""
+    from skrnn._engine import _recurrent
+
+    monkeypatch.setattr(_recurrent, "block_steps", lambda T, G, B, itemsize: min(T, 2))
+    spec = make_network(F, (3, 2), O, cell=cell, bidirectional=True,
+                        return_sequences=return_sequences, dtype=np.float64)
+    value = _check(ref, spec, lengths=LENGTHS)
+    X, Y = _data(spec, "squared_error")
+    expected, _ = ref.objective(spec, ref.random_theta(spec, 0), X, Y, lengths=LENGTHS)
+    assert value == pytest.approx(expected, rel=1e-12)
