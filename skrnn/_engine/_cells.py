@@ -12,8 +12,9 @@ A cell is described by a :class:`Cell` record:
   the cache) and writes ``h_t`` into the slot the caller gives it.
 * ``factor_plan(buffers)`` allocates, for ONE block of ``buffers.blk`` steps, the
   derivative factors that do not depend on the incoming gradient (in the layout of
-  ``dz``, see :func:`factor_storage`) and returns ``fill(steps)``, which the backward
-  pass calls before each block (vectorised over the block, from the forward caches).
+  ``dz``, see :func:`factor_storage`; its scratch comes from ``buffers.slabs``) and
+  returns ``fill(steps)``, which the backward pass calls before each block (vectorised
+  over the block, from the forward caches).
 * ``backward_plan(buffers)`` returns one argument tuple per step for
   ``backward_step(dh, *args)``, which turns the step's factors into ``dz_t`` in place
   (and updates the cell's own carries). Block-sized buffers are cycled: step ``t`` uses
@@ -32,11 +33,15 @@ import numpy as np
 BLOCK_BYTES = 1 << 19  # a block's dz should stay in L2
 
 
-def block_steps(T, G, B, itemsize):
+def block_steps(cell, T, H, B, itemsize):
     """Steps per block of the stacked inputs, factors and dz: 16, or 8 when 16 steps of
-    dz (G, ., B) would exceed BLOCK_BYTES (measured: 8 is ~7 % faster at G * B = 65536,
-    while at small sizes the per-block calls make 8 ~10 % slower)."""
-    return min(T, 16 if 16 * G * B * itemsize <= BLOCK_BYTES else 8)
+    dz (G, ., B) would reach BLOCK_BYTES (8 is ~7 % faster at G * B = 65536, while at
+    small sizes the per-block calls make 8 ~10 % slower) or for a cell that keeps no
+    gates (Elman: its cache is h alone, so the block buffers weigh 3x more in memory,
+    and it is far below its speed target at the small sizes where 8 costs time)."""
+    G = cell.n_blocks * H
+    small = cell.keeps_gates and 16 * G * B * itemsize < BLOCK_BYTES
+    return min(T, 16 if small else 8)
 
 
 def step_blocks(T, blk):
@@ -45,13 +50,13 @@ def step_blocks(T, blk):
 
 
 def factor_storage(buf, n_blocks):
-    """One block's backward factors, stored in the layout of dz, (n_blocks * H, blk, B):
-    each backward step turns factor_t into dz_t in place (dz = factor * dh), so the
-    block's weight-gradient GEMM reads them without a separate dz array. Returns the
-    (blk, n_blocks, H, B) view."""
+    """One block's backward factors, stored step-major in the layout of dz,
+    (blk, n_blocks * H, B): each backward step turns factor_t into dz_t in place
+    (dz = factor * dh) on contiguous (., B) arrays. Returns the (blk, n_blocks, H, B)
+    view."""
     H, blk, B = buf.H, buf.blk, buf.B
-    buf.dZ = buf.ws.empty((n_blocks * H, blk, B))
-    return buf.dZ.reshape(n_blocks, H, blk, B).transpose(2, 0, 1, 3)
+    buf.dZ = buf.ws.empty((blk, n_blocks * H, B))
+    return buf.dZ.reshape(blk, n_blocks, H, B)
 
 
 def _local(s):
@@ -114,9 +119,8 @@ class Cell:
         Whether ``dh_{t-1}`` has a direct term besides ``U^T dz_t`` (GRU's ``z * dh``).
     keeps_gates : bool
         Whether the activated gates are the backward cache (kept for every step).
-    factor_slabs : tuple of int
-        ``(blk, n, H, B)`` scratch arrays ``factor_plan`` allocates besides dz, as
-        their ``n`` (to size the workspace exactly).
+    factor_slabs : int
+        ``(blk, H, B)`` slabs of ``buf.slabs`` that ``factor_plan`` uses as scratch.
     forward_plan, forward_step, factor_plan, backward_plan, backward_step : callable
     """
 
@@ -128,7 +132,7 @@ class Cell:
     has_c: bool
     has_direct: bool
     keeps_gates: bool
-    factor_slabs: tuple
+    factor_slabs: int
     forward_plan: Callable
     forward_step: Callable
     factor_plan: Callable
@@ -208,7 +212,7 @@ def elman_cell(activation):
 
     return Cell(
         name="rnn", n_blocks=1, n_hidden_blocks=1, n_half_blocks=0,
-        n_gates=1, has_c=False, has_direct=False, keeps_gates=False, factor_slabs=(),
+        n_gates=1, has_c=False, has_direct=False, keeps_gates=False, factor_slabs=0,
         forward_plan=_elman_forward_plan, forward_step=step, factor_plan=factor_plan,
         backward_plan=_elman_backward_plan, backward_step=_elman_backward_step,
     )
@@ -252,8 +256,8 @@ def _lstm_factor_plan(buf):
     H, T, B, blk = buf.H, buf.T, buf.B, buf.blk
     gates = buf.Z.reshape(T, 4, H, B)
     factor = buf.factor = factor_storage(buf, 4)  # P_o, P_i, P_f, P_g
-    dc_from_dh = buf.dc_from_dh = buf.ws.empty((blk, H, B))  # A
-    scratch = buf.ws.empty((blk, 3, H, B))
+    dc_from_dh = buf.dc_from_dh = buf.slabs[0]  # A
+    scratch = buf.slabs[1:4].transpose(1, 0, 2, 3)  # (blk, 3, H, B)
 
     def fill(s):
         loc = _local(s)
@@ -297,7 +301,7 @@ def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
 
 LSTM = Cell(
     name="lstm", n_blocks=4, n_hidden_blocks=4, n_half_blocks=3,
-    n_gates=4, has_c=True, has_direct=False, keeps_gates=True, factor_slabs=(1, 3),
+    n_gates=4, has_c=True, has_direct=False, keeps_gates=True, factor_slabs=4,
     forward_plan=_lstm_forward_plan, forward_step=_lstm_forward_step,
     factor_plan=_lstm_factor_plan,
     backward_plan=_lstm_backward_plan, backward_step=_lstm_backward_step,
@@ -347,7 +351,7 @@ def _gru_factor_plan(buf):
     gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.hs[:, :T].transpose(1, 0, 2)
     factor = buf.factor = factor_storage(buf, 4)
-    scratch = buf.ws.empty((2, blk, H, B))
+    scratch = buf.slabs[:2]
 
     def fill(s):
         r, u, n_h, n = gates[s, 0], gates[s, 1], gates[s, 2], gates[s, 3]
@@ -378,7 +382,7 @@ def _gru_backward_step(dh, dz, u, dh_direct):
 
 GRU = Cell(
     name="gru", n_blocks=4, n_hidden_blocks=3, n_half_blocks=2,
-    n_gates=3, has_c=False, has_direct=True, keeps_gates=True, factor_slabs=(2,),
+    n_gates=3, has_c=False, has_direct=True, keeps_gates=True, factor_slabs=2,
     forward_plan=_gru_forward_plan, forward_step=_gru_forward_step,
     factor_plan=_gru_factor_plan,
     backward_plan=_gru_backward_plan, backward_step=_gru_backward_step,

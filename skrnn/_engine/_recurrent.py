@@ -9,15 +9,18 @@ buffers of one block of ``blk`` steps (16, or 8 for large layers: see
 
 * ``xh`` of shape ``(blk + 1, K, B)`` with ``K = F + 1 + H``, whose slot ``i`` is
   the stacked input ``[x_t; 1; h_{t-1}]`` of the block's step ``i``; step ``i`` writes
-  ``h_t`` straight into slot ``i + 1``. Each step is ONE GEMM ``z_t = W xh[i]``, and
-  the forward step's operands are contiguous ``(., B)`` arrays (a strided one costs
-  NumPy a buffered iteration: 2-4x the time of a small element-wise call).
-* ``dZ`` of shape ``(G H, blk, B)``: the backward pass fills the cell's derivative
+  ``h_t`` straight into slot ``i + 1``. Each step is ONE GEMM ``z_t = W xh[i]``.
+* ``dZ`` of shape ``(blk, G H, B)``: the backward pass fills the cell's derivative
   factors for a block, turns them into ``dz`` step by step (``U^T dz_t`` per step), then
-  adds the block's weight gradient as ONE GEMM ``dW += dZ xh^T`` over ``blk * B``
-  columns (``xh`` rebuilt from ``x`` and ``hs``, time in the middle, in the memory of
-  the forward ``xh``) and, for layers that need it, the block's input gradient
-  ``W_x^T dZ``.
+  copies the block time-in-the-middle (``dZ_T``, over the fill's scratch slabs, dead by
+  then) and adds the block's weight gradient as ONE GEMM ``dW += dZ_T xh^T`` over
+  ``blk * B`` columns (``xh`` rebuilt from ``x`` and ``hs``, time in the middle, in the
+  memory of the forward ``xh``) and, for layers that need it, the block's input
+  gradient ``W_x^T dZ_T``.
+
+Per-step operands are contiguous ``(., B)`` arrays: on a strided one a small NumPy
+element-wise call goes through a buffered iteration with a ``B``-long inner loop, 2-4x
+slower (the one transposing copy per block costs far less).
 
 Masking (right-aligned variable lengths) is the masked update
 ``h_t = h_{t-1} + m_t * (h_new - h_{t-1})`` (and the same for the LSTM cell state), done
@@ -41,14 +44,14 @@ def direction_size(cell, F, H, T, B, keep_cache, need_dx, itemsize):
     Mirrors :func:`_new_buffers` and :func:`_prepare_backward`, buffer by buffer.
     """
     G, K = cell.n_blocks * H, F + 1 + H
-    blk = block_steps(T, G, B, itemsize)
+    blk = block_steps(cell, T, H, B, itemsize)
     n_z = T if keep_cache and cell.keeps_gates else 1
     sizes = [H * (T + 1) * B, (blk + 1) * K * B, n_z * G * B, H * B]  # hs, xh, Z, tmp
     if cell.has_c:  # C, TC
         sizes += [(T + 1 if keep_cache else 2) * H * B, (T if keep_cache else 1) * H * B]
     if keep_cache:  # dc, dc_carry, dh_direct, rec, dZ, weight-gradient scratch
         sizes += [H * B] * 3 + [2 * H * B, G * blk * B, G * K]
-        sizes += [n * blk * H * B for n in cell.factor_slabs]
+        sizes.append(max(cell.n_blocks, cell.factor_slabs) * blk * H * B)  # slabs
         if need_dx:
             sizes.append(F * T * B)
     return sum(sizes) + ALIGN * len(sizes)
@@ -60,7 +63,7 @@ def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
     GH, K = W.shape
     H = K - F - 1
     ws = Workspace(0, W.dtype) if ws is None else ws
-    blk = block_steps(T, GH, B, W.itemsize)
+    blk = block_steps(cell, T, H, B, W.itemsize)
     buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, blk=blk, dtype=W.dtype, ws=ws,
                           x_seq=x_seq)
     buf.hs = ws.empty((H, T + 1, B))
@@ -187,6 +190,10 @@ def _prepare_backward(cell, buf):
     K, blk = buf.K, buf.blk  # the block's [x; 1; h] with time in the middle, over xh
     buf.xh_T = buf.xh.reshape(-1)[:K * blk * B].reshape(K, blk, B)
     buf.xh_T[buf.F] = 1
+    # the fill's scratch slabs, then (after the block's steps) dz time-in-the-middle
+    buf.slabs = ws.empty((max(cell.n_blocks, cell.factor_slabs), blk, H, B))
+    G = cell.n_blocks * H
+    buf.dZ_T = buf.slabs.reshape(-1)[:G * blk * B].reshape(G, blk, B)
     fill = cell.factor_plan(buf)
     return fill, cell.backward_plan(buf)
 
@@ -220,7 +227,7 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
     fill, plan = _prepare_backward(cell, buf)
     step = cell.backward_step
     n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
-    dz_steps = per_step(buf.dZ[:n_hidden].transpose(1, 0, 2), T)
+    dz_steps = per_step(buf.dZ[:, :n_hidden], T)
     from_above = dH.ndim == 3
     if from_above:
         dh_steps, rec_steps = list(dH.transpose(1, 0, 2)), [rec[0]] * T
@@ -278,7 +285,8 @@ def _block_gradients(cell, W, buf, block, grad_W, scratch, dX):
     buf.xh_T[:F, :n] = buf.x_seq[:, block]  # rebuild the block's stacked inputs
     buf.xh_T[F + 1:, :n] = buf.hs[:, block]
     xh = buf.xh_T.reshape(K, -1)[:, :n * B]
-    dZ = buf.dZ.reshape(len(buf.dZ), -1)[:, :n * B]
+    np.copyto(buf.dZ_T[:, :n], buf.dZ[:n].transpose(1, 0, 2))
+    dZ = buf.dZ_T.reshape(len(buf.dZ_T), -1)[:, :n * B]
     n_hidden = cell.n_hidden_blocks * buf.H
     np.matmul(dZ[:n_hidden], xh.T, out=scratch[:n_hidden])
     grad_W[:n_hidden] += scratch[:n_hidden]
