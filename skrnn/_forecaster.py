@@ -249,9 +249,13 @@ class RNNForecaster(BaseEstimator):
     horizon : int, default=None
         Number of steps the ``"direct"`` model predicts; required by it and
         ignored by ``"recursive"``.
-    log : bool or "auto", default=False
+    log : bool or "auto", default="auto"
         Take the logarithm first, for multiplicative series (seasonal swings
         that grow with the level). True needs strictly positive values.
+        ``"auto"`` is the default because on the generated series of
+        ``benchmarks/forecast_synthetic.py`` it fires on the multiplicative
+        family only (MASE 0.702 -> 0.501 there) and leaves every other family
+        exactly as ``False`` does.
         ``"auto"`` takes it when the values are strictly positive and their
         spread grows in proportion to their level, Guerrero's idea (the
         method of R's ``BoxCox.lambda``): the series is cut into consecutive
@@ -415,7 +419,7 @@ class RNNForecaster(BaseEstimator):
         window_length="auto",
         strategy="recursive",
         horizon=None,
-        log=False,
+        log="auto",
         difference="auto",
         seasonal_difference=False,
         seasonal_period=None,
