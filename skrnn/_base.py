@@ -194,10 +194,11 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
         if not warm:
             theta = self._initialize(hidden, X3.shape[2], Y)
-        elif Y.shape[-1] != self.network_.n_outputs:
+        elif self._network_layout(hidden, X3.shape[2], Y) != self._network_layout_fitted():
             raise ValueError(
-                f"y has {Y.shape[-1]} outputs but the fitted network has "
-                f"{self.network_.n_outputs}; refit with warm_start=False."
+                "The network's parameters (cell, activation, hidden_layer_sizes, "
+                "bidirectional, return_sequences, dtype) or the shape of X or y changed "
+                "since it was fitted; refit with warm_start=False."
             )
         else:
             theta = self.params_.copy()  # trained on a copy: a diverged call changes nothing
@@ -217,6 +218,15 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.params_ = theta
         callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
+
+    def _network_layout(self, hidden, n_step_features, Y):
+        return (n_step_features, hidden, Y.shape[-1], self.cell, _ACTIVATIONS[self.activation],
+                self.bidirectional, self.return_sequences, np.dtype(self.dtype))
+
+    def _network_layout_fitted(self):
+        spec = self.network_
+        return (spec.n_features, tuple(spec.hidden_layer_sizes), spec.n_outputs, spec.cell,
+                spec.activation, spec.bidirectional, spec.return_sequences, spec.dtype)
 
     def _initialize(self, hidden, n_step_features, Y):
         """Reset the training state; return freshly initialised parameters."""

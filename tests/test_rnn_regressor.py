@@ -237,3 +237,12 @@ def test_a_callback_can_stop_training(sum_task):
     X, y = sum_task
     reg = RNNRegressor(**{**FAST, "max_iter": 50}).set_callbacks(_StopAfter(3)).fit(X, y)
     assert reg.n_iter_ == 3
+
+
+def test_warm_start_refuses_a_changed_network(sum_task):
+    X, y = sum_task
+    reg = RNNRegressor(**{**FAST, "max_iter": 2}, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="refit with warm_start=False"):
+        reg.set_params(cell="gru").fit(X, y)
+    with pytest.raises(ValueError, match="refit with warm_start=False"):
+        reg.set_params(cell="lstm").fit(X, np.column_stack([y, y]))
