@@ -420,6 +420,21 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X3, lengths = check_X(self, X, reset=False, dtype=np.dtype(self.dtype))
         return self._raw_output(self.params_, X3, lengths), lengths
 
+    def _score_steps(self, X, y, sample_weight, metric):
+        """Score of per-step predictions: every valid step of every sequence counts once,
+        weighted by its sequence's weight."""
+        y_pred = self.predict(X)
+        if isinstance(y_pred, list):
+            y_pred = np.concatenate(y_pred)
+            lengths = [len(y_i) for y_i in y]
+            y = np.concatenate([np.asarray(y_i) for y_i in y])
+        else:
+            y = np.asarray(y)
+            lengths = [y.shape[1]] * len(y)
+            y, y_pred = y.reshape((-1,) + y.shape[2:]), y_pred.reshape((-1,) + y_pred.shape[2:])
+        weights = None if sample_weight is None else np.repeat(sample_weight, lengths)
+        return float(metric(y, y_pred, sample_weight=weights))
+
     def _per_step_output(self, Y, lengths, ragged):
         """Return per-step predictions as a list for ragged input, else as an array."""
         if ragged:

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -324,6 +325,31 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             return labels
         labels = labels.reshape(n, raw.shape[1])
         return self._per_step_output(labels, lengths, ragged=isinstance(X, (list, tuple)))
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of the predictions on ``X``.
+
+        With ``return_sequences=True`` every valid time step of every sequence counts
+        once (weighted by its sequence's ``sample_weight``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Sequences, in the format used at fit.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels; per step with ``return_sequences=True``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy.
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight=sample_weight)
+        return self._score_steps(X, y, sample_weight, accuracy_score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

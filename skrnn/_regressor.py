@@ -227,6 +227,31 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             raw, Y, sample_weight = _valid_steps(raw, Y, lengths, sample_weight)
         return r2_score(Y, raw, sample_weight=sample_weight)
 
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of the predictions on ``X``.
+
+        With ``return_sequences=True`` every valid time step of every sequence counts
+        once (weighted by its sequence's ``sample_weight``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps * n_channels) or list of arrays
+            Sequences, in the format used at fit.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets; per step with ``return_sequences=True``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Coefficient of determination R².
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight=sample_weight)
+        return self._score_steps(X, y, sample_weight, r2_score)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True

@@ -74,6 +74,13 @@ def test_return_sequences_classifies_every_step(rng):
     assert pred.shape == (150, 10) and set(np.unique(pred)) <= {"neg", "pos"}
     assert np.mean(pred == y) > 0.85
     assert clf.predict_proba(X).shape == (150, 10, 2)
+    # the score counts every step once: the accuracy over all steps
+    assert clf.score(X, y) == pytest.approx(np.mean(pred == y))
+    ragged = [x[: n] for x, n in zip(X[:4], (3, 10, 6, 1))]
+    y_ragged = [y_i[: len(x)] for x, y_i in zip(ragged, y[:4])]
+    steps_pred = np.concatenate(clf.predict(ragged))
+    assert clf.score(ragged, y_ragged) == pytest.approx(
+        np.mean(steps_pred == np.concatenate(y_ragged)))
 
 
 def test_ragged_classification(rng):

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import r2_score
 
 from skrnn import RNNRegressor
 
@@ -83,6 +84,11 @@ def test_return_sequences_predicts_every_step(rng):
     reg_ragged = RNNRegressor(8, return_sequences=True, max_iter=5, random_state=0)
     out = reg_ragged.fit(ragged, y_ragged).predict(ragged)
     assert [o.shape for o in out] == [(len(x),) for x in ragged]
+    # every valid step counts once, weighted by its sequence's weight
+    weights = np.arange(1.0, 7.0)
+    expected = r2_score(np.concatenate(y_ragged), np.concatenate(out),
+                        sample_weight=np.repeat(weights, [len(x) for x in ragged]))
+    assert reg_ragged.score(ragged, y_ragged, sample_weight=weights) == pytest.approx(expected)
 
 
 def test_same_random_state_gives_bit_identical_models(sum_task):
