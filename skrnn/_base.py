@@ -158,7 +158,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "Found input variables with inconsistent numbers of samples: "
                 f"X has {X3.shape[0]}, y has {Y.shape[0]}."
             )
-        sample_weight = _check_sample_weight(sample_weight, X3, dtype=dtype)
+        sample_weight = _check_sample_weight(
+            sample_weight, X3, dtype=dtype, ensure_non_negative=True
+        )
         return X3, lengths, Y, sample_weight
 
     # ------------------------------------------------------------------ fitting

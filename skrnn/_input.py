@@ -20,18 +20,20 @@ TABULAR = "tabular"
 SEQUENCES = "sequences"
 
 
-def as_sequence_list(X):
+def as_sequence_list(X, expect_sequences=False):
     """Return ``X`` as a list of arrays if it is a list of sequences, else ``None``.
 
     A list of 2-D arrays, or of 1-D arrays of unequal lengths, is a list of sequences.
-    A list of equally long flat rows stays what scikit-learn makes of it: a 2-D table.
+    A list of equally long flat rows stays what scikit-learn makes of it, a 2-D table,
+    unless the estimator was fitted on sequences (``expect_sequences``): then a list of
+    equally long 1-D sequences, e.g. a single one, is read as sequences too.
     """
     if not isinstance(X, (list, tuple)) or len(X) == 0:
         return None
     ranks = {np.ndim(x) for x in X}
     if ranks == {2}:
         return list(X)
-    if ranks == {1} and len({len(x) for x in X}) > 1:
+    if ranks == {1} and (expect_sequences or len({len(x) for x in X}) > 1):
         return list(X)
     return None
 
@@ -150,7 +152,8 @@ def check_X(estimator, X, *, reset, dtype):
     lengths : ndarray of shape (n_samples,) or None
         Valid steps per sequence (right-aligned), ``None`` when all have ``n_timesteps``.
     """
-    sequences = as_sequence_list(X)
+    expect_sequences = not reset and getattr(estimator, "_input_kind", None) == SEQUENCES
+    sequences = as_sequence_list(X, expect_sequences)
     if sequences is None and _rank(X) < 3:
         _check_input_kind(estimator, TABULAR, reset)
         X2 = validate_data(estimator, X, reset=reset, dtype=dtype)

@@ -73,6 +73,12 @@ def test_y_problems(data):
         RNNRegressor(return_sequences=True, **FAST).fit(X, y)
 
 
+def test_negative_sample_weight(data):
+    X, y = data
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        RNNRegressor(**FAST).fit(X, y, sample_weight=np.r_[-1.0, np.ones(19)])
+
+
 def test_wrong_features_or_format_at_predict(data):
     X, y = data
     reg = RNNRegressor(**FAST).fit(X, y)

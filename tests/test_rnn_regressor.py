@@ -69,7 +69,11 @@ def test_ragged_sequences_equal_their_unpadded_selves(rng):
     alone = np.array([reg.predict([x])[0] for x in X[:5]])
     np.testing.assert_allclose(pred[:5], alone, rtol=1e-5)
     univariate = [x[:, 0] for x in X]  # (T_i,) arrays are single-feature sequences
-    assert RNNRegressor(**FAST).fit(univariate, y).n_features_in_ == 1
+    reg1 = RNNRegressor(**FAST).fit(univariate, y)
+    assert reg1.n_features_in_ == 1
+    # after a fit on sequences, equally long (or single) 1-D sequences are sequences too
+    np.testing.assert_allclose(reg1.predict([univariate[1]]), reg1.predict(univariate)[1:2],
+                               rtol=1e-5)
 
 
 def test_return_sequences_predicts_every_step(rng):
