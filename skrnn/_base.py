@@ -34,6 +34,7 @@ _ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic"
 # Samples per engine call at predict time: large enough for efficient matrix products,
 # small enough that the forward buffers of a long series stay modest.
 _PREDICT_CHUNK = 2048
+_PREDICT_BUDGET = 64 * 2**20
 
 
 class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -284,6 +285,13 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X3, lengths, Y, sample_weight = data
         if self.early_stopping:
             train, val = self._split_validation(X3.shape[0], Y)
+            if not sample_weight[val].any():
+                raise ValueError(
+                    "The early-stopping validation set has zero total sample weight; use "
+                    "another random_state, a larger validation_fraction or fewer zero weights."
+                )
+            if self.validation_scores_ is None:  # early stopping switched on for a warm fit
+                self.validation_scores_, self.best_validation_score_ = [], -np.inf
             validation = (X3[val], _take(lengths, val), Y[val], sample_weight[val])
             best_theta = theta.copy()
         else:
@@ -335,8 +343,10 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         total_loss = total_weight = 0.0
         for batch in gen_batches(len(order), batch_size):
             idx = order[batch]
-            X_b, lengths_b, Y_b = _batch(X3, lengths, Y, idx)
             weight_b = sample_weight[idx]
+            if not weight_b.any():  # zero total weight: no loss to follow, nothing to learn
+                continue
+            X_b, lengths_b, Y_b = _batch(X3, lengths, Y, idx)
             loss, grad = loss_and_gradient(
                 self.network_, theta, X_b, Y_b, loss=self._loss, lengths=lengths_b,
                 sample_weight=weight_b, alpha=self.alpha, bptt_steps=self.bptt_steps,
@@ -358,7 +368,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             f"The training loss became {loss} in epoch {self.n_iter_ + 1}: the optimisation "
             f"diverged. Lower learning_rate_init (now {self.learning_rate_init}), set or "
             f"lower clip_norm (now {self.clip_norm}), or scale the inputs and targets "
-            "(e.g. with StandardScaler). The weights were left as they were before this call."
+            "(e.g. with StandardScaler). No non-finite weights were kept: partial_fit and "
+            "warm starts keep the weights from before this call; a fresh fit leaves the "
+            "estimator unfitted."
         )
 
     def _track_validation(self, theta, validation):
@@ -408,13 +420,21 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _raw_output(self, theta, X3, lengths):
         """Raw network output for all samples, computed in chunks of samples."""
         chunks = []
-        for batch in gen_batches(X3.shape[0], _PREDICT_CHUNK):
+        for batch in gen_batches(X3.shape[0], self._predict_chunk(X3.shape[1])):
             X_b, lengths_b, _ = _batch(X3, lengths, None, np.arange(batch.start, batch.stop))
             raw = forward(self.network_, theta, X_b, lengths=lengths_b)
-            if self.return_sequences and raw.shape[1] < X3.shape[1]:
+            if self.network_.return_sequences and raw.shape[1] < X3.shape[1]:
                 raw = _pad_front(raw, X3.shape[1])
             chunks.append(raw)
         return np.concatenate(chunks)
+
+    def _predict_chunk(self, n_timesteps):
+        """Samples per engine call: inference keeps every layer's states for all steps,
+        so long sequences get smaller chunks (about _PREDICT_BUDGET bytes of states)."""
+        spec = self.network_
+        per_sample = n_timesteps * (spec.n_features + 2 * spec.n_directions * sum(
+            spec.hidden_layer_sizes)) * spec.dtype.itemsize
+        return int(np.clip(_PREDICT_BUDGET // max(per_sample, 1), 1, _PREDICT_CHUNK))
 
     def _predict_raw(self, X):
         """Validate ``X`` and return the raw network output with the sequence lengths."""

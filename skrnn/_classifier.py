@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import (
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseRNN
 from ._compat import _fit_context
@@ -192,7 +192,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             The updated estimator.
         """
         if _check_partial_fit_first_call(self, classes):
-            if type_of_target(y).startswith("multilabel"):
+            # per-step 0/1 labels (n, T) look like a multilabel indicator; they are not
+            if not self.return_sequences and type_of_target(y).startswith("multilabel"):
                 self._label_binarizer = LabelBinarizer().fit(y)
             else:
                 self._label_binarizer = LabelBinarizer().fit(classes)
@@ -233,6 +234,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                 f"{self._label_binarizer.classes_}. 'y' has {unique_labels(flat)}."
             )
         self.classes_ = self._label_binarizer.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data; "
+                f"y has only one class: {self.classes_[0]}."
+            )
         self.out_activation_ = "softmax" if self._is_softmax() else "logistic"
         Y = self._label_binarizer.transform(flat).astype(np.dtype(self.dtype))
         return Y.reshape(y.shape[:2] + (-1,)) if self.return_sequences else Y
@@ -277,7 +283,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         proba = self._probabilities(raw.astype(np.float64))
         if proba.shape[-1] == 1 and not self._label_binarizer.y_type_.startswith("multilabel"):
             proba = np.concatenate([1.0 - proba, proba], axis=-1)
-        if self.return_sequences:
+        if self.network_.return_sequences:
             return self._per_step_output(proba, lengths, ragged=isinstance(X, (list, tuple)))
         return proba
 
@@ -321,7 +327,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         if k == 1:
             scores = scores.ravel()
         labels = self._label_binarizer.inverse_transform(scores)
-        if not self.return_sequences:
+        if not self.network_.return_sequences:
             return labels
         labels = labels.reshape(n, raw.shape[1])
         return self._per_step_output(labels, lengths, ragged=isinstance(X, (list, tuple)))
@@ -347,7 +353,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         score : float
             Accuracy.
         """
-        if not self.return_sequences:
+        check_is_fitted(self)
+        if not self.network_.return_sequences:
             return super().score(X, y, sample_weight=sample_weight)
         return self._score_steps(X, y, sample_weight, accuracy_score)
 

@@ -123,6 +123,7 @@ def _check_input_kind(estimator, kind, reset):
 
 
 def _tabular_to_3d(X, n_channels):
+    """Split each row of ``n_timesteps * n_channels`` values into time steps."""
     n_samples, n_columns = X.shape
     if n_columns % n_channels:
         raise ValueError(
@@ -157,7 +158,9 @@ def check_X(estimator, X, *, reset, dtype):
     if sequences is None and _rank(X) < 3:
         _check_input_kind(estimator, TABULAR, reset)
         X2 = validate_data(estimator, X, reset=reset, dtype=dtype)
-        return _tabular_to_3d(X2, estimator.n_channels), None
+        if reset:  # later calls read X as it was read at fit, whatever set_params did
+            estimator._fit_n_channels = estimator.n_channels
+        return _tabular_to_3d(X2, estimator._fit_n_channels), None
     _check_input_kind(estimator, SEQUENCES, reset)
     if sequences is not None:
         X3, lengths = pad_sequences(sequences, dtype)
@@ -177,6 +180,12 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
     sequence's first target, so that label encoders never see an invented value; they carry
     zero weight in the loss.
     """
+    if lengths is not None and not isinstance(y, (list, tuple)):
+        raise ValueError(
+            "X holds sequences of different lengths: pass y as a list of per-sequence "
+            "targets, one array of length T_i for each X[i] (a padded array would have to "
+            "guess where the padding is)."
+        )
     if isinstance(y, (list, tuple)) and lengths is not None:
         if len(y) != n_samples:
             raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
@@ -187,7 +196,8 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
                     f"y[{i}] must have one target per time step of X[{i}] ({n}); got "
                     f"shape {row.shape}."
                 )
-        Y = np.empty((n_samples, n_timesteps) + rows[0].shape[1:], dtype=rows[0].dtype)
+        dtype = np.result_type(*rows)  # not rows[0]'s: ints first would truncate floats
+        Y = np.empty((n_samples, n_timesteps) + rows[0].shape[1:], dtype=dtype)
         for out, row in zip(Y, rows):
             out[: n_timesteps - len(row)] = row[0]
             out[n_timesteps - len(row):] = row

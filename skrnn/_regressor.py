@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseRNN
 from ._compat import _fit_context
@@ -203,7 +203,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         y = raw.astype(np.float64)
         if self.n_outputs_ == 1:
             y = y[..., 0]
-        if self.return_sequences:
+        if self.network_.return_sequences:
             return self._per_step_output(y, lengths, ragged=isinstance(X, (list, tuple)))
         return y
 
@@ -248,7 +248,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         score : float
             Coefficient of determination R².
         """
-        if not self.return_sequences:
+        check_is_fitted(self)
+        if not self.network_.return_sequences:
             return super().score(X, y, sample_weight=sample_weight)
         return self._score_steps(X, y, sample_weight, r2_score)
 

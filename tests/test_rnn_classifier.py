@@ -89,3 +89,24 @@ def test_ragged_classification(rng):
     clf = RNNClassifier(16, max_iter=40, learning_rate_init=0.02, random_state=0).fit(X, y)
     assert clf.score(X, y) > 0.85
     assert clf.predict_proba(X[:3]).shape == (3, 2)
+
+
+def test_single_class_is_refused(rng):
+    X = rng.normal(size=(20, 4, 1))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        RNNClassifier(**FAST).fit(X, np.zeros(20))
+
+
+def test_partial_fit_per_step_binary_labels(rng):
+    X = rng.normal(size=(40, 5, 1))
+    y = (X[:, :, 0] > 0).astype(int)  # (n, T) of 0/1: per-step labels, not multilabel
+    clf = RNNClassifier(4, return_sequences=True, random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1])
+    assert clf.predict(X).shape == (40, 5)
+
+
+def test_ragged_per_step_labels_keep_their_dtype(rng):
+    X = [rng.normal(size=(3, 1)), rng.normal(size=(5, 1))] * 5
+    y = [np.array(["a", "a", "a"]), np.array(["bbb", "a", "bbb", "a", "a"])] * 5
+    clf = RNNClassifier(4, return_sequences=True, max_iter=2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, ["a", "bbb"])

@@ -256,3 +256,46 @@ def test_warm_start_refuses_a_changed_network(sum_task):
         reg.set_params(cell="gru").fit(X, y)
     with pytest.raises(ValueError, match="refit with warm_start=False"):
         reg.set_params(cell="lstm").fit(X, np.column_stack([y, y]))
+
+
+def test_predict_uses_the_fitted_layout_not_later_set_params(sum_task):
+    X, y = sum_task
+    reg = RNNRegressor(**FAST).fit(X, y)
+    before = reg.predict(X[:3])
+    reg.set_params(return_sequences=True)
+    np.testing.assert_array_equal(reg.predict(X[:3]), before)
+    tab = RNNRegressor(n_channels=2, **FAST).fit(X.reshape(200, -1), y)
+    before = tab.predict(X.reshape(200, -1)[:3])
+    tab.set_params(n_channels=3)
+    np.testing.assert_array_equal(tab.predict(X.reshape(200, -1)[:3]), before)
+
+
+def test_zero_weight_batches_are_skipped(sum_task):
+    X, y = sum_task
+    weights = np.r_[np.zeros(100), np.ones(100)]
+    reg = RNNRegressor(**FAST, batch_size=50, shuffle=False).fit(X, y, sample_weight=weights)
+    assert np.isfinite(reg.loss_curve_).all()
+
+
+def test_warm_start_can_switch_on_early_stopping(sum_task):
+    X, y = sum_task
+    reg = RNNRegressor(**{**FAST, "max_iter": 2}, warm_start=True).fit(X, y)
+    reg.set_params(early_stopping=True, max_iter=3).fit(X, y)
+    assert len(reg.validation_scores_) == reg.n_iter_
+
+
+def test_ragged_int_and_float_targets_are_not_truncated(rng):
+    X = [rng.normal(size=(3, 1)), rng.normal(size=(5, 1))] * 5
+    y = [np.array([0, 1, 2]), np.array([0.5, 1.5, 2.5, 3.5, 4.5])] * 5
+    reg = RNNRegressor(4, return_sequences=True, max_iter=2, random_state=0).fit(X, y)
+    assert reg.score(X, y) < 1.0  # fitted against the real targets (no crash, no ints)
+    with pytest.raises(ValueError, match="pass y as a list"):
+        reg.fit(X, np.zeros((10, 5)))
+
+
+def test_predict_chunks_long_sequences(rng):
+    reg = RNNRegressor(**FAST).fit(rng.normal(size=(50, 4, 2)), rng.normal(size=50))
+    assert reg._predict_chunk(10) == 2048
+    assert reg._predict_chunk(100_000) < 50
+    X_long = rng.normal(size=(60, 3000, 2))
+    np.testing.assert_allclose(reg.predict(X_long)[:5], reg.predict(X_long[:5]), rtol=1e-5)
