@@ -357,6 +357,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 self._diverged(loss)
             self._optimizer.update_params(theta, grad)
             batch_weight = float(weight_b.sum())
+            if self.return_sequences:  # the batch loss is a mean over weighted valid steps
+                steps_b = X_b.shape[1] if lengths_b is None else lengths_b
+                batch_weight = float(np.sum(weight_b * steps_b))
             total_loss += loss * batch_weight
             total_weight += batch_weight
         if not np.isfinite(theta).all():

@@ -299,3 +299,15 @@ def test_predict_chunks_long_sequences(rng):
     assert reg._predict_chunk(100_000) < 50
     X_long = rng.normal(size=(60, 3000, 2))
     np.testing.assert_allclose(reg.predict(X_long)[:5], reg.predict(X_long[:5]), rtol=1e-5)
+
+
+def test_epoch_loss_of_per_step_targets_is_the_full_data_loss(rng):
+    # uneven lengths across minibatches: the epoch loss must weight each batch by its
+    # number of weighted valid steps, as the loss of one full batch does
+    X = [rng.normal(size=(n, 1)) for n in (2, 2, 2, 9, 9, 9)]
+    y = [x[:, 0] * 2 for x in X]
+    params = dict(hidden_layer_sizes=3, return_sequences=True, random_state=0,
+                  learning_rate_init=1e-12, shuffle=False, alpha=0.0)
+    per_batch = RNNRegressor(batch_size=3, max_iter=1, **params).fit(X, y)
+    full = RNNRegressor(batch_size=6, max_iter=1, **params).fit(X, y)
+    assert per_batch.loss_ == pytest.approx(full.loss_, rel=1e-5)
