@@ -39,7 +39,9 @@ def check_values(frame, name="y"):
     """Return the values of `frame` as float64, refusing empty input, NaN and infinity."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {frame.shape}).")
-    values = frame.to_numpy(dtype=np.float64)
+    # A copy: the fitted forecaster keeps these values, and must not change when the
+    # caller later edits their frame in place.
+    values = frame.to_numpy(dtype=np.float64, copy=True)
     if np.isnan(values).any():
         raise ValueError(f"{name} contains NaN; fill or drop missing values first.")
     if not np.isfinite(values).all():
@@ -101,6 +103,25 @@ def _integer_step(index, name):
             f"(from {steps.min()} to {steps.max()})."
         )
     return int(steps[0]) if len(steps) else 1
+
+
+def steps_after(kind, freq, last, first):
+    """Number of steps from `last` to `first` on the frequency grid, or None.
+
+    None when `first` is not on the grid of `last` (or not comparable with it).
+    0 when `first` is not after `last`.
+    """
+    try:
+        if kind == INTEGER:
+            delta = int(first) - int(last)
+            return delta // freq if delta % freq == 0 else None
+        if first <= last:
+            return 0
+        make_range = pd.date_range if kind == DATETIME else pd.period_range
+        grid = make_range(start=last, end=first, freq=freq)
+    except (TypeError, ValueError):
+        return None
+    return len(grid) - 1 if grid[-1] == first else None
 
 
 def future_index(kind, freq, last, horizon, name=None):

@@ -27,6 +27,7 @@ from ._forecast_index import (
     check_values,
     future_index,
     index_frequency,
+    steps_after,
 )
 from ._forecast_metrics import FORECAST_METRICS, seasonal_period_from_freq
 from ._windowing import make_windows
@@ -245,7 +246,9 @@ class RNNForecaster(BaseEstimator):
         outputs predicting all steps at once: no compounding, often better
         when the horizon is fixed and the model has enough data for the
         extra outputs, but it cannot forecast beyond `horizon` and fits on
-        ``horizon - 1`` fewer windows.
+        ``horizon - 1`` fewer windows. With `exog` it needs
+        ``window_length >= horizon``, so that a window holds the covariates
+        of all the steps it predicts.
     horizon : int, default=None
         Number of steps the ``"direct"`` model predicts; required by it and
         ignored by ``"recursive"``.
@@ -456,7 +459,8 @@ class RNNForecaster(BaseEstimator):
             columns jointly. NumPy arrays are read as on a RangeIndex.
         exog : pandas.DataFrame of shape (n_timesteps, n_exog), default=None
             Known-future covariates on the same index as `y`. Each window
-            sees the covariates of the steps it predicts, so
+            sees the covariates of the steps it predicts (for ``"direct"``,
+            all `horizon` of them, hence ``window_length >= horizon``), so
             :meth:`predict` then needs their future values.
 
         Returns
@@ -478,6 +482,7 @@ class RNNForecaster(BaseEstimator):
         self.lags_ = seasonal_lags + [1] * self.difference_
         z = _difference(levels, self.lags_)
         self.window_length_ = self._resolve_window_length(len(z), horizon)
+        self._check_direct_exog(exog_values, horizon)
         self._check_length(len(values), horizon)
         self.y_mean_, self.y_scale_ = self._standardization(z)
         zs = (z - self.y_mean_) / self.y_scale_
@@ -493,7 +498,7 @@ class RNNForecaster(BaseEstimator):
         self.cutoff_ = frame.index[-1]
         self._index_name, self._is_series = frame.index.name, is_series
         self._y_fit, self._exog_fit = values, exog_values
-        self._calibration = None
+        self._calibration, self._calibration_models = {}, {}
         return self
 
     def _check_fit_exog(self, exog, index):
@@ -527,6 +532,12 @@ class RNNForecaster(BaseEstimator):
 
     def _resolve_seasonal_difference(self, levels):
         if self.seasonal_difference != "auto":
+            if self.seasonal_difference and self.seasonal_period_ <= 1:
+                raise ValueError(
+                    "seasonal_difference=True needs a seasonal period > 1; the seasonal "
+                    f"period is {self.seasonal_period_}. Set seasonal_period, or use "
+                    "difference for a first difference."
+                )
             return bool(self.seasonal_difference)
         return _needs_seasonal_difference(levels, self.seasonal_period_)
 
@@ -540,6 +551,16 @@ class RNNForecaster(BaseEstimator):
             return self.window_length
         # Keep at least half the transformed series for training windows.
         return max(1, min(max(2 * self.seasonal_period_, 10), (n_transformed - horizon + 1) // 2))
+
+    def _check_direct_exog(self, exog_values, horizon):
+        # The covariates of all `horizon` predicted steps must fit in one window.
+        if exog_values is not None and horizon > self.window_length_:
+            raise ValueError(
+                f"strategy='direct' with exog needs window_length >= horizon: each window "
+                f"carries the covariates of the steps it predicts, but horizon={horizon} "
+                f"steps do not fit in window_length={self.window_length_}; set "
+                f"window_length>={horizon}."
+            )
 
     def _check_length(self, n_rows, horizon):
         needed = self.window_length_ + horizon + sum(self.lags_)
@@ -726,8 +747,8 @@ class RNNForecaster(BaseEstimator):
     def score(self, y, exog=None):
         """Negative MASE of the forecast of the period `y` covers.
 
-        Forecasts ``len(y)`` steps after the training data and compares them
-        with `y`; this is what GridSearchCV and cross_val_score call on each
+        Forecasts the steps after the training data through the end of `y`
+        and compares the last ``len(y)`` with `y`; this is what GridSearchCV and cross_val_score call on each
         test fold. MASE (mean absolute scaled error) divides the MAE by the
         in-sample MAE of the one-step seasonal-naive forecast with period
         ``seasonal_period_``: it is comparable across series of different
@@ -736,12 +757,19 @@ class RNNForecaster(BaseEstimator):
 
         Parameters
         ----------
-        y : pandas.Series or pandas.DataFrame
-            The observed values of the steps right after the training data.
-            A DatetimeIndex, PeriodIndex or integer index must continue the
-            training index.
+        y : pandas.Series, pandas.DataFrame or ndarray
+            The observed values of a period after the training data. A
+            DatetimeIndex, PeriodIndex or integer index must follow the
+            training index's frequency and may start some steps after the
+            training data (a ``gap``, as ``TimeSeriesSplit(gap=...)`` leaves):
+            the forecast then runs through the gap and only the steps of `y`
+            are scored. A NumPy array has no index, so no gap can be seen: it
+            is read as the steps right after the training data. A DataFrame's
+            columns are matched to the training columns by name.
         exog : pandas.DataFrame, default=None
-            Covariates of those steps, required when fitted with `exog`.
+            Covariates of the forecast steps, required when fitted with
+            `exog`: from one step after the training data, so with a gap
+            they cover the gap's steps too.
 
         Returns
         -------
@@ -755,19 +783,37 @@ class RNNForecaster(BaseEstimator):
         """Return ``(y_true, y_pred)`` arrays for the period `y` covers."""
         check_is_fitted(self)
         frame, _ = as_frame(y)
+        if isinstance(y, pd.DataFrame) and not self._is_series:
+            frame = self._align_target_columns(frame)
         y_true = check_values(frame)
         if y_true.shape[1] != len(self.target_names_):
             raise ValueError(f"y has {y_true.shape[1]} columns; the forecaster was fitted on {len(self.target_names_)}.")
-        if isinstance(y, (pd.Series, pd.DataFrame)):
-            expected = future_index(self.index_kind_, self.freq_, self.cutoff_, len(frame))
-            if not frame.index.equals(expected):
-                raise ValueError(
-                    "y does not continue the training data: its index must start at "
-                    f"{expected[0]}, one step after the training data's last value "
-                    f"{self.cutoff_}, and follow the frequency; got {frame.index[0]}."
-                )
-        y_pred = self.predict(len(frame), exog=exog)
-        return y_true, y_pred.to_numpy().reshape(y_true.shape)
+        gap = self._steps_before(frame.index) if isinstance(y, (pd.Series, pd.DataFrame)) else 0
+        y_pred = self.predict(gap + len(frame), exog=exog)
+        return y_true, y_pred.to_numpy()[gap:].reshape(y_true.shape)
+
+    def _align_target_columns(self, frame):
+        """`frame` with its columns in the order of `target_names_`, matched by name."""
+        columns = list(frame.columns)
+        if columns == self.target_names_:
+            return frame
+        if len(columns) == len(self.target_names_) and set(columns) == set(self.target_names_):
+            return frame[self.target_names_]
+        raise ValueError(f"y's columns {columns} differ from those seen in fit {self.target_names_}.")
+
+    def _steps_before(self, index):
+        """Steps skipped between the training data and `index` (a gap, as TimeSeriesSplit's)."""
+        first_step = steps_after(self.index_kind_, self.freq_, self.cutoff_, index[0])
+        if first_step is not None and first_step >= 1:
+            expected = future_index(self.index_kind_, self.freq_, self.cutoff_, first_step - 1 + len(index))
+            if index.equals(expected[first_step - 1 :]):
+                return first_step - 1
+        expected = future_index(self.index_kind_, self.freq_, self.cutoff_, 1)
+        raise ValueError(
+            "y does not continue the training data: its index must start after the "
+            f"training data's last value {self.cutoff_} (at {expected[0]} or a whole number "
+            f"of steps later) and follow the frequency; got {index[0]}."
+        )
 
     def _y_train_values(self):
         return self._y_fit
@@ -782,7 +828,8 @@ class RNNForecaster(BaseEstimator):
         forecasts inside the training data: `n_calibration_folds` models,
         each fitted on the data before its fold, forecast from every origin
         in the fold (at most the last half of the series). They are fitted on
-        the first call and reused for any horizon up to the one calibrated.
+        the first call and reused; the errors of a horizon come from every
+        origin that can forecast all its steps, whatever was called before.
         The intervals are marginal (on average over origins) and assume the
         errors of the future look like recent backtest errors.
 
@@ -815,11 +862,14 @@ class RNNForecaster(BaseEstimator):
         return pd.DataFrame(stacked, index=prediction.index, columns=columns)
 
     def _calibration_residuals(self, n_steps):
-        """Absolute backtest errors, shape (n_origins, >= n_steps, n_targets); cached."""
-        cached = getattr(self, "_calibration", None)
-        if cached is None or cached.shape[1] < n_steps:
-            self._calibration = self._backtest_residuals(n_steps)
-        return self._calibration
+        """Absolute backtest errors, shape (n_origins, n_steps, n_targets).
+
+        Cached per `n_steps`, not reused for shorter horizons: fewer origins can
+        forecast more steps, so the width must not depend on earlier calls.
+        """
+        if n_steps not in self._calibration:
+            self._calibration[n_steps] = self._backtest_residuals(n_steps)
+        return self._calibration[n_steps]
 
     def _backtest_residuals(self, n_steps):
         n = len(self._y_fit)
@@ -836,13 +886,19 @@ class RNNForecaster(BaseEstimator):
             start = n - (folds - fold) * block
             origins = list(range(start, min(start + block, n - n_steps + 1)))
             if origins:
-                model = self._calibration_model(start)
+                model = self._cached_calibration_model(start)
                 forecast = model._forecast_levels(self._y_fit, self._exog_fit, origins, n_steps)
                 truth = np.stack([self._y_fit[o : o + n_steps] for o in origins])
                 residuals.append(np.abs(truth - forecast))
         if not residuals:
             raise ValueError(f"y is too short to calibrate intervals {n_steps} steps ahead.")
         return np.concatenate(residuals)
+
+    def _cached_calibration_model(self, n_train):
+        # The fold models do not depend on the horizon: fit each once.
+        if n_train not in self._calibration_models:
+            self._calibration_models[n_train] = self._calibration_model(n_train)
+        return self._calibration_models[n_train]
 
     def _calibration_model(self, n_train):
         # The calibration models repeat the fitted transforms, not the "auto" choices.
@@ -920,13 +976,23 @@ def backtest(forecaster, y, *, horizon, n_splits=5, cv=None, exog=None, metrics=
     if unknown:
         raise ValueError(f"unknown metrics {sorted(unknown)}; choose from {sorted(FORECAST_METRICS)}.")
     frame, _ = as_frame(y)
-    if isinstance(y, np.ndarray):
-        y = frame.iloc[:, 0] if y.ndim == 1 else frame
+    if not isinstance(y, (pd.Series, pd.DataFrame)):
+        y = frame.iloc[:, 0] if frame.shape[1] == 1 and np.ndim(y) == 1 else frame
+    exog = _exog_on_index(exog, frame.index)
     cv = TimeSeriesSplit(n_splits=n_splits, test_size=horizon) if cv is None else cv
     rows = []
     for train, test in cv.split(frame):
         rows.append(_backtest_fold(forecaster, y, exog, train, test, metrics))
     return pd.DataFrame(rows).rename_axis("fold")
+
+
+def _exog_on_index(exog, index):
+    """Covariates as a DataFrame the folds can cut; an array is put on `index`."""
+    if exog is None or isinstance(exog, (pd.Series, pd.DataFrame)):
+        return exog
+    frame, _ = as_frame(exog, name="exog")
+    # A wrong length is left for fit to report.
+    return frame.set_axis(index) if len(frame) == len(index) else frame
 
 
 def _backtest_fold(forecaster, y, exog, train, test, metrics):
@@ -935,7 +1001,11 @@ def _backtest_fold(forecaster, y, exog, train, test, metrics):
     model.fit(y.iloc[train], exog=None if exog is None else exog.iloc[train])
     fit_time = time.perf_counter() - start
     y_true = y.iloc[test]
-    y_pred = model.predict(len(test), exog=None if exog is None else exog.iloc[test])
+    # Forecast through any gap between train and test (TimeSeriesSplit's `gap`) and
+    # keep the test steps.
+    n_steps = test[-1] - train[-1]
+    future_exog = None if exog is None else exog.iloc[train[-1] + 1 : test[-1] + 1]
+    y_pred = model.predict(n_steps, exog=future_exog).iloc[-len(test) :]
     true_values, pred_values = y_true.to_numpy(), y_pred.to_numpy()
     row = {"cutoff": y.index[train[-1]], "n_train": len(train), "fit_time": fit_time}
     for name in metrics:

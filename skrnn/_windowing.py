@@ -89,7 +89,9 @@ def make_windows(y, window_length, horizon=1, *, step=1, exog=None):
         prices): the exog part of window ``j`` is taken ``horizon`` rows
         later than the ``y`` part, rows ``[s_j + horizon, s_j + window_length
         + horizon)``, so the last ``horizon`` time steps of every window carry
-        the covariates of the steps being predicted. Shift the covariates
+        the covariates of the steps being predicted; this needs
+        ``window_length >= horizon`` (a shorter window would drop the
+        covariates of the first predicted steps). Shift the covariates
         yourself beforehand if they are only known up to the present.
 
     Returns
@@ -110,8 +112,8 @@ def make_windows(y, window_length, horizon=1, *, step=1, exog=None):
     ValueError
         If one of them is below 1, if ``y`` has fewer than ``window_length +
         horizon`` rows, if ``y`` or ``exog`` contains NaN or infinity, if
-        ``exog`` does not have as many rows as ``y``, or if ``y`` has rank
-        above 2.
+        ``exog`` does not have as many rows as ``y``, if ``exog`` is given
+        and ``horizon > window_length``, or if ``y`` has rank above 2.
 
     See Also
     --------
@@ -156,11 +158,21 @@ def make_windows(y, window_length, horizon=1, *, step=1, exog=None):
     X = windows[:, :window_length]
     Y = windows[:, window_length:]
     if exog is not None:
+        _check_exog_fits_window(window_length, horizon)
         exog_windows = _exog_windows(exog, n_timesteps, window_length, horizon, starts)
         X = np.concatenate([X, exog_windows], axis=2)
     if y.ndim == 1:
         Y = Y[:, :, 0]
     return np.ascontiguousarray(X), np.ascontiguousarray(Y)
+
+
+def _check_exog_fits_window(window_length, horizon):
+    if horizon > window_length:
+        raise ValueError(
+            f"with exog, window_length must be >= horizon: a window of window_length="
+            f"{window_length} rows cannot carry the covariates of all horizon={horizon} "
+            f"predicted rows; use window_length>={horizon}."
+        )
 
 
 def _exog_windows(exog, n_timesteps, window_length, horizon, starts):

@@ -342,7 +342,9 @@ def test_score_checks_that_y_continues_the_training_data():
     forecaster = RNNForecaster(Ridge()).fit(y.iloc[:-24])
     assert forecaster.score(y.iloc[-24:-12]) < 0
     with pytest.raises(ValueError, match="does not continue the training data"):
-        forecaster.score(y.iloc[-12:])
+        forecaster.score(y.iloc[-30:-18])  # overlaps the training data
+    with pytest.raises(ValueError, match="does not continue the training data"):
+        forecaster.score(y.iloc[-12:].set_axis(y.index[-12:] + pd.Timedelta(days=1)))
 
 
 def test_backtest_frame():
@@ -499,3 +501,92 @@ def test_interval_coverage_near_nominal(strategy):
         truth = y.iloc[-horizon:].to_numpy()
         hits.append((intervals["lower"].to_numpy() <= truth) & (truth <= intervals["upper"].to_numpy()))
     assert abs(np.mean(hits) - 0.9) < 0.07
+
+
+def exact_forecaster(**params):
+    # A linear trend is forecast exactly: any misalignment shows as a nonzero error.
+    return RNNForecaster(Ridge(alpha=1e-6), n_estimators=1, window_length=4, log=False, difference=0, **params)
+
+
+def test_backtest_scores_the_test_block_after_a_gap():
+    y = pd.Series(np.arange(60.0))
+    results = backtest(exact_forecaster(), y, horizon=5, cv=TimeSeriesSplit(3, test_size=5, gap=3))
+    np.testing.assert_allclose(results["mae"], 0, atol=1e-4)
+    for _, row in results.iterrows():
+        assert row["y_pred"].index.equals(row["y_true"].index)
+
+
+def test_backtest_gap_with_exog_uses_the_covariates_of_the_test_steps():
+    y, exog = exog_problem()
+    cv = TimeSeriesSplit(2, test_size=3, gap=2)
+    results = backtest(exact_forecaster(), y, horizon=3, cv=cv, exog=exog)
+    np.testing.assert_allclose(results["mae"], 0, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [pd.RangeIndex(60), pd.date_range("2000-01-01", periods=60, freq="D"), pd.period_range("2000-01", periods=60, freq="M")],
+)
+def test_score_forecasts_through_a_gap(index):
+    y = pd.Series(np.arange(60.0), index=index)
+    forecaster = exact_forecaster().fit(y.iloc[:40])
+    assert forecaster.score(y.iloc[45:50]) == pytest.approx(0, abs=1e-4)
+    with pytest.raises(ValueError, match="does not continue the training data"):
+        forecaster.score(y.iloc[35:45])
+
+
+def test_score_matches_target_columns_by_name():
+    t = np.arange(60.0)
+    Y = pd.DataFrame({"a": t, "b": 1000 + 10 * t})
+    forecaster = exact_forecaster().fit(Y.iloc[:50])
+    assert forecaster.score(Y.iloc[50:][["b", "a"]]) == pytest.approx(0, abs=1e-4)
+    with pytest.raises(ValueError, match=r"columns \['a', 'c'\] differ"):
+        forecaster.score(Y.iloc[50:].rename(columns={"b": "c"}))
+
+
+def test_fitted_forecaster_does_not_share_memory_with_the_data():
+    # Copy-on-write protects edits made through pandas; a frame wrapping the caller's
+    # array (copy=False) is where a view would leak.
+    y_values = np.arange(60.0)
+    forecaster = exact_forecaster().fit(pd.Series(y_values, copy=False))
+    before = forecaster.predict(3)
+    y_values[:] = 0.0
+    pd.testing.assert_series_equal(forecaster.predict(3), before)
+    # With difference=1 the forecast starts from the last observed covariate.
+    y, exog = exog_problem()
+    exog_values = exog.to_numpy(copy=True)
+    exog = pd.DataFrame(exog_values, index=exog.index, columns=exog.columns, copy=False)
+    forecaster = RNNForecaster(Ridge(alpha=1e-6), n_estimators=1, window_length=4, log=False, difference=1)
+    forecaster.fit(y, exog=exog)
+    future_index = pd.date_range(exog.index[-1], periods=4, freq="D")[1:]
+    future = pd.DataFrame(np.ones((3, 2)), index=future_index, columns=exog.columns)
+    before = forecaster.predict(3, exog=future)
+    exog_values[:] = 0.0
+    pd.testing.assert_series_equal(forecaster.predict(3, exog=future), before)
+
+
+def test_direct_with_exog_needs_window_length_at_least_horizon():
+    y, exog = exog_problem()
+    forecaster = exact_forecaster(strategy="direct", horizon=6)
+    with pytest.raises(ValueError, match=r"horizon=6.*window_length=4.*window_length>=6"):
+        forecaster.fit(y, exog=exog)
+    forecaster.fit(y)  # without exog any horizon works
+
+
+def test_interval_width_does_not_depend_on_earlier_calls():
+    y = pd.Series(np.random.default_rng(0).normal(size=100))
+    fresh = exact_forecaster().fit(y).predict_interval(3)
+    forecaster = exact_forecaster().fit(y)
+    forecaster.predict_interval(25)
+    pd.testing.assert_frame_equal(forecaster.predict_interval(3), fresh)
+
+
+def test_backtest_accepts_a_list_and_array_exog():
+    y, exog = exog_problem()
+    results = backtest(exact_forecaster(), list(y), horizon=3, n_splits=2, exog=exog.to_numpy())
+    np.testing.assert_allclose(results["mae"], 0, atol=1e-3)
+
+
+def test_seasonal_difference_needs_a_seasonal_period():
+    with pytest.raises(ValueError, match="seasonal period > 1"):
+        exact_forecaster(seasonal_difference=True).fit(linear_series(40))

@@ -304,3 +304,12 @@ def test_make_windows_rejects_exog_row_mismatch():
 def test_make_windows_rejects_rank_3_y():
     with pytest.raises(ValueError, match="y must be 1-D .* or 2-D .*rank 3"):
         make_windows(np.zeros((5, 2, 2)), 2)
+
+
+def test_make_windows_refuses_exog_longer_horizon_than_window():
+    # The exog window is shifted by `horizon` but only `window_length` long: it
+    # would silently drop the covariates of the first predicted rows.
+    with pytest.raises(ValueError, match=r"window_length=2.*horizon=3"):
+        make_windows(np.arange(10), 2, 3, exog=np.arange(10))
+    X, _ = make_windows(np.arange(10), 3, 3, exog=np.arange(10))
+    assert X.shape == (5, 3, 2)
