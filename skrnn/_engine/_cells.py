@@ -24,6 +24,7 @@ Masking, truncation, stacking and bidirectionality are handled once, above the c
 :mod:`skrnn._engine._recurrent`.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -203,6 +204,7 @@ def _elman_backward_step(dh, dz):
     np.multiply(dz, dh, out=dz)  # dz_t = act'(a_t) * dh_t, in place over the factor
 
 
+@functools.lru_cache(maxsize=None)  # one record per activation, not one per engine call
 def elman_cell(activation):
     """Elman cell ``h_t = act(W x_t + U h_{t-1} + b)`` for ``act`` in tanh/relu/sigmoid."""
     step, derivative = ELMAN_ACTIVATIONS[activation]
