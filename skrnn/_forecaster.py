@@ -491,6 +491,11 @@ class RNNForecaster(BaseEstimator):
         self.n_windows_ = X.shape[0]
         X, targets = X.reshape(len(X), -1), _flat_targets(Y)
         self.estimators_ = self._new_estimators(X.shape[1] // self.window_length_)
+        if self.estimator is None:  # our default's minibatch must not exceed a short series
+            for estimator in self.estimators_:
+                n_held_out = math.ceil(estimator.validation_fraction * len(X))
+                n_train = len(X) - n_held_out if estimator.early_stopping else len(X)
+                estimator.set_params(batch_size=max(1, min(estimator.batch_size, n_train)))
         for estimator in self.estimators_:
             estimator.fit(X, targets)
         self.estimator_ = self.estimators_[0]

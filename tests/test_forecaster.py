@@ -590,3 +590,14 @@ def test_backtest_accepts_a_list_and_array_exog():
 def test_seasonal_difference_needs_a_seasonal_period():
     with pytest.raises(ValueError, match="seasonal period > 1"):
         exact_forecaster(seasonal_difference=True).fit(linear_series(40))
+
+
+def test_default_network_on_a_short_series_fits_without_batch_size_warnings():
+    import warnings
+
+    y = pd.Series(np.sin(np.arange(20) / 3) + np.arange(20) / 10,
+                  index=pd.date_range("2000", periods=20, freq="YS"))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*batch_size.*")
+        forecaster = RNNForecaster(n_estimators=1, random_state=0).fit(y)
+    assert forecaster.estimator_.batch_size < forecaster.n_windows_ < 32
