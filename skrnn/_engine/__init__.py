@@ -7,6 +7,8 @@ Pure functions on a flat parameter vector; the network layout is a frozen
 
 from ._init import init_params
 from ._network import NetworkSpec, make_network
+from ._pooling import POOLINGS
 from ._propagation import forward, loss_and_gradient
 
-__all__ = ["NetworkSpec", "make_network", "init_params", "forward", "loss_and_gradient"]
+__all__ = ["NetworkSpec", "make_network", "init_params", "forward", "loss_and_gradient",
+           "POOLINGS"]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._cells import LSTM_FORGET_BLOCK, gru_structural_zeros
-from ._network import unpack
+from ._network import pool_weights, unpack
 
 
 def _glorot_uniform(rng, fan_in, fan_out, shape):
@@ -36,7 +36,9 @@ def init_params(spec, rng):
 
     Input weights are Glorot-uniform (fan-in ``F_in``, fan-out ``n_gates * H``), recurrent
     weights orthogonal per gate block, biases zero except the LSTM forget-gate bias (1).
-    The head is Glorot-uniform with zero bias.
+    The head is Glorot-uniform with zero bias. The attention's scoring vector (if any) is
+    zero: attention starts uniform over the valid steps (mean pooling) and learns where to
+    look, and drawing nothing for it keeps every pooling's random stream the same.
 
     Parameters
     ----------
@@ -55,4 +57,7 @@ def init_params(spec, rng):
             _init_recurrent(W, spec, rng, n_in)
         n_in = spec.n_directions * H
     W_out[:] = _glorot_uniform(rng, W_out.shape[1], W_out.shape[0], W_out.shape)
+    w = pool_weights(spec, theta)
+    if w is not None:  # after the head, and no draw: the same numbers as "last"
+        w[:] = 0.0
     return theta.astype(spec.dtype)

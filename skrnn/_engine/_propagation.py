@@ -1,8 +1,24 @@
 """Forward pass and loss/gradient of a whole network: stacking, bidirectionality, dropout,
-head, losses, L2 and truncated BPTT, on top of :mod:`skrnn._engine._recurrent`.
+temporal pooling, head, losses, L2 and truncated BPTT, on top of
+:mod:`skrnn._engine._recurrent` and :mod:`skrnn._engine._pooling`.
 
 Inputs arrive as ``(n, T, F)`` and are viewed once as ``(F, T, n)`` (feature-major, time in
 the middle), the layout every internal sequence uses.
+
+Truncated BPTT (``bptt_steps``) cuts the time axis into chunks aligned to the end; the
+state entering a chunk is carried forward but treated as a constant. Its gradient is
+that of the truncated objective: every chunk recomputed from the parameters with its
+entering state frozen at its value. For a sequence-output network each chunk's loss is
+backpropagated inside the chunk; for a many-to-one "last" head only the last chunk gets
+a gradient. With a pooling head ("mean", "max", "attention") the pooled vector, hence the
+loss, covers ALL valid steps: one inference pass over the chunks keeps the state
+entering each chunk and the top layer's outputs (``D * T * B`` values, plus the entering
+states: the only memory that grows with ``T``), the loss gives ``dL/dh_t`` for every step through the pooling
+(exact, e.g. attention's softmax couples all steps), then each chunk is run again with
+caches from its saved entering state (the last chunk keeps its caches from the first
+pass) and backpropagates its own steps' share ``dL/dh_t`` inside the chunk. Caches, so
+the rest of the memory, scale with ``bptt_steps``. Without truncation (one chunk) the
+pooled path runs the network once, with caches.
 """
 
 from types import SimpleNamespace
@@ -10,7 +26,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ._losses import LOSS_FUNCTIONS
-from ._network import unpack
+from ._network import pool_weights, unpack
+from ._pooling import pool, pool_backward
 from ._recurrent import (backward_direction, direction_size, final_state,
                          forward_direction, output_sequence, reverse_index, reverse_time)
 from ._workspace import Workspace
@@ -79,7 +96,10 @@ def _forward_stack(spec, layers, x, states, ctx, span, drop, keep_cache):
     Returns
     -------
     caches : list of list of SimpleNamespace
-    head_in : ndarray of shape (D, B) (many-to-one) or (D, stop - start, B)
+    top : ndarray of shape (D, B) or (D, stop - start, B)
+        The head's input (dropout applied) for "last" many-to-one heads, (D, B), and for
+        sequence outputs; with a pooling head, the top layer's output sequence, to be
+        pooled (then dropped out) by the caller.
     states : list of list of tuple
         States after the last step, to carry into the next chunk.
     """
@@ -93,15 +113,21 @@ def _forward_stack(spec, layers, x, states, ctx, span, drop, keep_cache):
         new_states.append([final_state(spec.cell_def, buf) for buf in bufs])
         last = layer == len(layers) - 1
         if last and not spec.return_sequences:
-            # like PyTorch's h_n: forward state at T-1, reverse direction's final state
-            seq = np.concatenate([buf.hs[:, -1] for buf in bufs], axis=0)
-            if drop is not None:
-                seq = seq * drop[layer]
+            seq = _many_to_one_top(spec, bufs, ctx.rev, drop)
         else:
             seq = _layer_output(bufs, ctx.rev)
             if drop is not None:
                 seq = seq * drop[layer][:, start:stop]
     return caches, seq, new_states
+
+
+def _many_to_one_top(spec, bufs, rev, drop):
+    """The top layer's final states (D, B), or its output sequence (D, T, B) to pool."""
+    if spec.pooling != "last":
+        return _layer_output(bufs, rev)  # the caller pools, then applies dropout
+    # like PyTorch's h_n: forward state at T-1, reverse direction's final state
+    top = np.concatenate([buf.hs[:, -1] for buf in bufs], axis=0)
+    return top if drop is None else top * drop[-1]
 
 
 def _head(W_out, b_out, head_in):
@@ -114,6 +140,9 @@ def _head(W_out, b_out, head_in):
 
 def forward(spec, theta, X, lengths=None):
     """Raw head output (no output activation), without keeping any backward cache.
+
+    A many-to-one head reads the top layer's final state or, per ``spec.pooling``, its
+    output sequence pooled over each sequence's valid steps.
 
     Parameters
     ----------
@@ -133,6 +162,8 @@ def forward(spec, theta, X, lengths=None):
     x = X.transpose(2, 1, 0)
     states = _zero_states(spec, ctx.B)
     _, head_in, _ = _forward_stack(spec, layers, x, states, ctx, (0, ctx.T), None, False)
+    if spec.pooling != "last":
+        head_in, _ = pool(spec.pooling, head_in, ctx.mask, pool_weights(spec, theta))
     raw = _head(W_out, b_out, head_in)
     return raw.transpose(2, 1, 0) if raw.ndim == 3 else raw.T
 
@@ -192,7 +223,7 @@ def _backward_stack(spec, layers, grads, caches, d_top, ctx, span, drop):
     for layer in range(len(layers) - 1, -1, -1):
         bufs, H = caches[layer], spec.hidden_layer_sizes[layer]
         if drop is not None:
-            d_seq = d_seq * (drop[layer] if d_seq.ndim == 2 else drop[layer][:, start:stop])
+            d_seq = _dropout_backward(drop[layer], d_seq, span)
         if d_seq.ndim == 2:  # many-to-one top layer: gradient only at the final state
             dHs = [d_seq[d * H:(d + 1) * H] for d in range(len(bufs))]
         else:
@@ -203,6 +234,17 @@ def _backward_stack(spec, layers, grads, caches, d_top, ctx, span, drop):
                for W, buf, dH, gW in zip(layers[layer], bufs, dHs, grads[layer])]
         if layer:
             d_seq = dXs[0] if len(dXs) == 1 else dXs[0] + reverse_time(dXs[1], ctx.rev)
+
+
+def _dropout_backward(drop, d_seq, span):
+    """d_seq times the layer's mask: (D, B) on a many-to-one top, else the chunk's steps.
+
+    A pooled top (a 3-D ``d_seq`` under a (D, B) mask) is left alone: its mask acted on
+    the pooled vector, and :func:`_pooled_head_loss` took it into account.
+    """
+    if drop.ndim == 3:
+        return d_seq * drop[:, span[0]:span[1]]
+    return d_seq * drop if d_seq.ndim == 2 else d_seq
 
 
 def _chunks(T, bptt_steps):
@@ -248,9 +290,12 @@ def loss_and_gradient(spec, theta, X, Y, *, loss="squared_error", lengths=None,
         L2 penalty ``0.5 * alpha * ||weights||^2 / sum(w)`` on weights, not biases.
     bptt_steps : int or None
         Truncated BPTT: chunks of this many steps aligned to the end of the sequence; the
-        state entering a chunk is carried forward but treated as a constant.
+        state entering a chunk is carried forward but treated as a constant. With a
+        pooling head the loss still pools all valid steps; each chunk backpropagates its
+        steps' share of the pooled gradient (see the module docstring).
     dropout : float
-        Inverted dropout on each recurrent layer's output sequence (masks from ``rng``).
+        Inverted dropout on each recurrent layer's output sequence (masks from ``rng``);
+        on a many-to-one top layer, on its final state or pooled vector.
     rng : numpy.random.Generator or None
         Needed only when ``dropout > 0``.
 
@@ -263,24 +308,108 @@ def loss_and_gradient(spec, theta, X, Y, *, loss="squared_error", lengths=None,
     ctx = _sequence_context(spec, X, lengths)
     drop = _dropout_masks(spec, ctx, dropout, rng)
     y, weight, sw = _targets(spec, ctx, Y, sample_weight)
-    layers, W_out, b_out = unpack(spec, theta)
     grad = np.zeros_like(theta)
-    glayers, gW_out, gb_out = unpack(spec, grad)
-    x, states, total = X.transpose(2, 1, 0), _zero_states(spec, ctx.B), 0.0
-    for span in _chunks(ctx.T, bptt_steps):
-        if not spec.return_sequences and span[1] < ctx.T:  # no loss here: inference path
-            _, _, states = _forward_stack(spec, layers, x, states, ctx, span, drop, False)
-            continue
-        caches, head_in, states = _forward_stack(spec, layers, x, states, ctx, span, drop,
-                                                 True)
-        y_c, w_c = ((y, weight) if not spec.return_sequences
-                    else (y[:, span[0]:span[1]], weight[span[0]:span[1]]))
-        chunk_loss, d_top = _head_loss(spec, LOSS_FUNCTIONS[loss], W_out, b_out,
-                                       (gW_out, gb_out), head_in, y_c, w_c)
-        total += chunk_loss
-        _backward_stack(spec, layers, glayers, caches, d_top, ctx, span, drop)
+    run = _training_run(spec, theta, grad, X, ctx, drop, LOSS_FUNCTIONS[loss])
+    spans = _chunks(ctx.T, bptt_steps)
+    if spec.pooling == "last":
+        total = _stepwise_objective(run, y, weight, spans)
+    else:
+        total = _pooled_objective(run, y, weight, spans)
     if alpha:
         penalised = theta * spec.penalty_mask
         total += 0.5 * alpha * float(np.dot(penalised, theta)) / sw.sum()
         grad += (alpha / sw.sum()) * penalised
     return float(total), grad
+
+
+def _training_run(spec, theta, grad, X, ctx, drop, loss_fn):
+    """What the objective's steps share: parameter and gradient views, data, masks."""
+    layers, W_out, b_out = unpack(spec, theta)
+    glayers, gW_out, gb_out = unpack(spec, grad)
+    return SimpleNamespace(
+        spec=spec, ctx=ctx, drop=drop, loss_fn=loss_fn, x=X.transpose(2, 1, 0),
+        layers=layers, head=(W_out, b_out), w_pool=pool_weights(spec, theta),
+        glayers=glayers, ghead=(gW_out, gb_out), gw_pool=pool_weights(spec, grad))
+
+
+def _stepwise_objective(run, y, weight, spans):
+    """Loss of a "last" many-to-one or a sequence-output network, chunk by chunk, each
+    chunk backpropagated right after its forward; accumulates the gradient."""
+    spec, ctx, layers, drop = run.spec, run.ctx, run.layers, run.drop
+    states, total = _zero_states(spec, ctx.B), 0.0
+    for span in spans:
+        if not spec.return_sequences and span[1] < ctx.T:  # no loss here: inference path
+            _, _, states = _forward_stack(spec, layers, run.x, states, ctx, span, drop,
+                                          False)
+            continue
+        caches, head_in, states = _forward_stack(spec, layers, run.x, states, ctx, span,
+                                                 drop, True)
+        y_c, w_c = ((y, weight) if not spec.return_sequences
+                    else (y[:, span[0]:span[1]], weight[span[0]:span[1]]))
+        chunk_loss, d_top = _head_loss(spec, run.loss_fn, *run.head, run.ghead, head_in,
+                                       y_c, w_c)
+        total += chunk_loss
+        _backward_stack(spec, layers, run.glayers, caches, d_top, ctx, span, drop)
+    return total
+
+
+def _pooled_objective(run, y, weight, spans):
+    """Loss of a pooling many-to-one network and its (truncated) gradient: see the module
+    docstring. Backpropagates the last chunk with the caches of the first pass, then
+    runs each earlier chunk again, with caches, from its saved entering state."""
+    spec, ctx, layers = run.spec, run.ctx, run.layers
+    entering, top, caches = _pooling_pass(run, spans)
+    total, d_top = _pooled_head_loss(run, top, y, weight)
+    for span, states in reversed(list(zip(spans, entering))):
+        if caches is None:
+            caches, _, _ = _forward_stack(spec, layers, run.x, states, ctx, span, run.drop,
+                                          True)
+        _backward_stack(spec, layers, run.glayers, caches, d_top[:, span[0]:span[1]], ctx,
+                        span, run.drop)
+        caches = None  # free them before the next chunk's
+    return total
+
+
+def _pooling_pass(run, spans):
+    """Forward over every chunk, caches kept for the last one only.
+
+    Returns
+    -------
+    entering : list of list of list of tuple
+        The states entering each chunk.
+    top : ndarray of shape (D, T, B)
+        The top layer's outputs (not dropped out).
+    caches : list of list of SimpleNamespace
+        The last chunk's.
+    """
+    spec, ctx = run.spec, run.ctx
+    states, entering = _zero_states(spec, ctx.B), []
+    if len(spans) == 1:  # one chunk: its output sequence is the whole top, no copy
+        caches, top, _ = _forward_stack(spec, run.layers, run.x, states, ctx, spans[0],
+                                        run.drop, True)
+        return [states], top, caches
+    D = spec.n_directions * spec.hidden_layer_sizes[-1]
+    top = np.empty((D, ctx.T, ctx.B), dtype=spec.dtype)
+    for i, (start, stop) in enumerate(spans):
+        entering.append(states)
+        caches, out, states = _forward_stack(spec, run.layers, run.x, states, ctx,
+                                             (start, stop), run.drop, i == len(spans) - 1)
+        top[:, start:stop] = out
+    return entering, top, caches
+
+
+def _pooled_head_loss(run, top, y, weight):
+    """Pool the top outputs (D, T, B), drop out, apply the head; accumulates the head and
+    pooling gradients and returns the loss and dL/dh_t (D, T, B)."""
+    kind, drop = run.spec.pooling, run.drop
+    pooled, cache = pool(kind, top, run.ctx.mask, run.w_pool)
+    if drop is not None:
+        pooled = pooled * drop[-1]
+    loss, d_pooled = _head_loss(run.spec, run.loss_fn, *run.head, run.ghead, pooled, y,
+                                weight)
+    if drop is not None:
+        d_pooled = d_pooled * drop[-1]
+    d_top, d_w = pool_backward(kind, d_pooled, cache)
+    if d_w is not None:
+        run.gw_pool += d_w
+    return loss, d_top

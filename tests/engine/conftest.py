@@ -3,7 +3,9 @@
 The reference (``ref``) is written independently of the engine's fused, feature-major
 implementation: batch-major, one sample-step at a time in the obvious way, each cell
 straight from its equations, bidirectionality by reversing each sequence's valid region
-explicitly. It only shares the parameter layout (``unpack``) with the engine.
+explicitly; pooling (mean, max, softmax attention) one sequence at a time over its valid
+steps. It only shares the parameter layout (``unpack``, ``spec.pool_slice``) with the
+engine.
 """
 
 from types import SimpleNamespace
@@ -49,12 +51,12 @@ def reverse_valid(seq, lengths):
     return out
 
 
-def ref_network(spec, theta, X, lengths=None, states=None):
-    """Reference forward: returns (raw, final states per layer/direction)."""
+def ref_top_sequence(spec, theta, X, lengths=None, states=None):
+    """Reference top layer outputs (n, T, D) and final states per layer/direction."""
     n, T, _ = X.shape
     lengths = np.full(n, T) if lengths is None else np.asarray(lengths)
     valid = (np.arange(T)[None, :] >= T - lengths[:, None]).astype(float)
-    layers, W_out, b_out = unpack(spec, theta)
+    layers, _, _ = unpack(spec, theta)
     seq, finals = X, []
     for layer, directions in enumerate(layers):
         outs, layer_finals = [], []
@@ -73,10 +75,44 @@ def ref_network(spec, theta, X, lengths=None, states=None):
             layer_finals.append((h, c))
         seq = np.concatenate(outs, axis=2)
         finals.append(layer_finals)
-    if spec.return_sequences:
-        return seq @ W_out.T + b_out[:, 0], finals
-    top = np.concatenate([h for h, _ in finals[-1]], axis=1)
-    return top @ W_out.T + b_out[:, 0], finals
+    return seq, finals
+
+
+def ref_pool(kind, seq, lengths, w=None):
+    """Pool each row of seq (n, T, D) over its valid (last lengths[i]) steps: (n, D)."""
+    T = seq.shape[1]
+    pooled = np.zeros((seq.shape[0], seq.shape[2]))
+    for i, length in enumerate(lengths):
+        steps = seq[i, T - length:]  # (length, D)
+        if kind == "mean":
+            pooled[i] = steps.mean(axis=0)
+        elif kind == "max":
+            pooled[i] = steps.max(axis=0)
+        else:  # softmax attention with scores w . h_t
+            scores = steps @ w
+            a = np.exp(scores - scores.max())
+            pooled[i] = (a / a.sum()) @ steps
+    return pooled
+
+
+def ref_head_input(spec, theta, seq, finals, lengths):
+    """What a many-to-one head reads: final states (last) or the pooled sequence."""
+    pooling = getattr(spec, "pooling", "last")
+    if pooling == "last":
+        return np.concatenate([h for h, _ in finals[-1]], axis=1)
+    w = None if spec.pool_slice is None else theta[spec.pool_slice[0]:spec.pool_slice[1]]
+    return ref_pool(pooling, seq, lengths, w)
+
+
+def ref_network(spec, theta, X, lengths=None, states=None):
+    """Reference forward: returns (raw, final states per layer/direction)."""
+    n, T, _ = X.shape
+    lengths = np.full(n, T) if lengths is None else np.asarray(lengths)
+    seq, finals = ref_top_sequence(spec, theta, X, lengths, states)
+    _, W_out, b_out = unpack(spec, theta)
+    if not spec.return_sequences:
+        seq = ref_head_input(spec, theta, seq, finals, lengths)
+    return seq @ W_out.T + b_out[:, 0], finals
 
 
 def ref_loss(raw, Y, loss, weight):
@@ -146,5 +182,6 @@ def rel_error(a, b):
 def ref():
     return SimpleNamespace(
         network=ref_network, objective=ref_objective, loss=ref_loss,
+        top_sequence=ref_top_sequence, pool=ref_pool, head_input=ref_head_input,
         reverse_valid=reverse_valid, free_mask=free_mask, random_theta=random_theta,
         fd_gradient=fd_gradient, rel_error=rel_error)
