@@ -13,6 +13,7 @@ from ._forecast_metrics import (
 from ._forecaster import RNNForecaster, backtest
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
+from .preprocessing import SequenceScaler
 from ._windowing import WindowTransformer, make_windows
 
 __version__ = "0.1.0.dev0"
@@ -21,6 +22,7 @@ __all__ = [
     "__version__",
     "RNNClassifier",
     "RNNRegressor",
+    "SequenceScaler",
     "WindowTransformer",
     "make_windows",
     "RNNForecaster",
