@@ -11,7 +11,7 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
@@ -24,12 +24,25 @@ from ._compat import (
     StrOptions,
     _check_sample_weight,
 )
-from ._engine import forward, init_params, loss_and_gradient, make_network
+from ._engine import POOLINGS, forward, init_params, loss_and_gradient, make_network
 from ._engine._optimizers import AdamOptimizer, SGDOptimizer, clip_by_global_norm
-from ._input import check_X, pad_sequence_targets, to_list_of_sequences
+from ._input import (
+    check_X,
+    pad_sequence_targets,
+    patch_steps,
+    standardize_steps,
+    to_list_of_sequences,
+)
+from .preprocessing._scaler import channel_mean_scale
 
 # "logistic" is MLPRegressor's name for the sigmoid; both spellings are accepted.
 _ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic": "sigmoid"}
+
+# patch_size="auto" groups steps so that the longest training sequence is read in at most
+# this many steps: recurrent nets learn poorly over hundreds of steps (vanishing gradients,
+# slow BPTT), while ~32 steps of several values each keep both the order and the detail.
+# Chosen by cross-validation on training data (docs/classification_quality.md).
+_AUTO_PATCH_STEPS = 32
 
 # Samples per engine call at predict time: large enough for efficient matrix products,
 # small enough that the forward buffers of a long series stay modest.
@@ -44,7 +57,11 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(_ACTIVATIONS))],
         "cell": [StrOptions({"rnn", "lstm", "gru"})],
-        "bidirectional": ["boolean"],
+        "bidirectional": ["boolean", StrOptions({"auto"})],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "patch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "standardize": ["boolean"],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "return_sequences": ["boolean"],
         "n_channels": [Interval(Integral, 1, None, closed="left")],
         "solver": [StrOptions({"sgd", "adam"})],
@@ -75,8 +92,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     @abstractmethod
     def __init__(
-        self, hidden_layer_sizes, activation, *, cell, bidirectional, return_sequences,
-        n_channels, solver, alpha, batch_size, learning_rate, learning_rate_init, power_t,
+        self, hidden_layer_sizes, activation, *, cell, bidirectional, pooling, patch_size,
+        standardize, n_estimators, return_sequences, n_channels, solver, alpha, batch_size, learning_rate, learning_rate_init, power_t,
         max_iter, shuffle, random_state, tol, verbose, warm_start, momentum,
         nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
         n_iter_no_change, clip_norm, bptt_steps, dropout, dtype,
@@ -85,6 +102,10 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.activation = activation
         self.cell = cell
         self.bidirectional = bidirectional
+        self.pooling = pooling
+        self.patch_size = patch_size
+        self.standardize = standardize
+        self.n_estimators = n_estimators
         self.return_sequences = return_sequences
         self.n_channels = n_channels
         self.solver = solver
@@ -134,8 +155,20 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         return tuple(int(s) for s in sizes)
 
+    def _bidirectional(self):
+        """``bidirectional`` with "auto" resolved: both ways when a whole sequence is read
+        before the (single) prediction, one way when every step is predicted or truncated
+        BPTT carries the state forward."""
+        if self.bidirectional == "auto":
+            return not self.return_sequences and self.bptt_steps is None
+        return bool(self.bidirectional)
+
+    def _pooling(self):
+        """The engine's pooling: per-step heads read every step's state themselves."""
+        return "last" if self.return_sequences else self.pooling
+
     def _check_options(self):
-        if self.bptt_steps is not None and self.bidirectional:
+        if self.bptt_steps is not None and self.bidirectional is True:
             raise ValueError(
                 "bptt_steps cannot be used with bidirectional=True: truncated BPTT carries "
                 "the state forward in time, while a reverse-direction layer needs the whole "
@@ -143,6 +176,12 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         if self.early_stopping and self.return_sequences and is_classifier(self):
             raise ValueError("early_stopping=True is not supported with return_sequences=True.")
+        if self.return_sequences and self.patch_size not in ("auto", 1):
+            raise ValueError(
+                f"patch_size={self.patch_size!r} cannot be used with return_sequences=True: "
+                "one target per time step needs one network step per time step. Use "
+                "patch_size=1 or 'auto'."
+            )
 
     def _validate_input(self, X, y, sample_weight, reset):
         dtype = np.dtype(self.dtype)
@@ -190,14 +229,20 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _fit(self, X, y, sample_weight, incremental):
         self._check_options()
+        if self.n_estimators > 1:
+            return self._fit_ensemble(X, y, sample_weight, incremental)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         hidden = self._hidden_sizes()
         warm = (self.warm_start or incremental) and hasattr(self, "params_")
         X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
         if not warm:
+            self._fit_input_transform(X3, lengths, sample_weight)
+        X3, lengths = self._transform_input(X3, lengths)
+        Y = self._scale_targets(Y, lengths, sample_weight, reset=not warm)
+        if not warm:
             theta = self._initialize(hidden, X3.shape[2], Y)
-        elif self._network_layout(hidden, X3.shape[2], Y) != self._network_layout_fitted():
+        elif self._network_layout(hidden, X3.shape[2], Y) != self.network_:
             raise ValueError(
                 "The network's parameters (cell, activation, hidden_layer_sizes, "
                 "bidirectional, return_sequences, dtype) or the shape of X or y changed "
@@ -222,25 +267,99 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
 
-    def _network_layout(self, hidden, n_step_features, Y):
-        return (n_step_features, hidden, Y.shape[-1], self.cell, _ACTIVATIONS[self.activation],
-                self.bidirectional, self.return_sequences, np.dtype(self.dtype))
+    # ------------------------------------------------------------------ ensembles
+    # Fitted attributes every member learns identically from the same data; the ensemble
+    # takes them from its first member. Subclasses add their label or target encodings.
+    _SHARED_FITTED = ("n_features_in_", "feature_names_in_", "_input_kind", "_fit_n_channels",
+                      "network_", "n_outputs_", "input_mean_", "input_scale_", "patch_size_")
 
-    def _network_layout_fitted(self):
-        spec = self.network_
-        return (spec.n_features, tuple(spec.hidden_layer_sizes), spec.n_outputs, spec.cell,
-                spec.activation, spec.bidirectional, spec.return_sequences, spec.dtype)
+    def _fit_ensemble(self, X, y, sample_weight, incremental):
+        """Train ``n_estimators`` single networks from different seeds on the same data
+        (each continues its own training on warm starts and ``partial_fit``); the
+        ensemble predicts from the mean of their raw outputs."""
+        warm = (self.warm_start or incremental) and hasattr(self, "estimators_")
+        if warm:
+            members = self.estimators_
+        else:
+            seeds = check_random_state(self.random_state).randint(
+                np.iinfo(np.int32).max, size=self.n_estimators)
+            members = [clone(self).set_params(n_estimators=1, random_state=int(seed))
+                       for seed in seeds]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for member in members:
+                if hasattr(self, "_skl_callbacks"):
+                    member._skl_callbacks = self._skl_callbacks
+                self._share_label_state(member)
+                member._fit(X, y, sample_weight, incremental)
+        _reissue_once(caught)  # one ConvergenceWarning for the ensemble, not one per member
+        self._adopt_members(members)
+        return self
+
+    def _share_label_state(self, member):
+        """Hand the member what the ensemble was told before fitting (classes)."""
+
+    def _adopt_members(self, members):
+        first = members[0]
+        for name in self._SHARED_FITTED:
+            if hasattr(first, name):
+                setattr(self, name, getattr(first, name))
+            elif hasattr(self, name):
+                delattr(self, name)
+        self.estimators_ = members
+        self.params_ = np.stack([m.params_ for m in members])
+        self.n_iter_ = max(m.n_iter_ for m in members)
+        self.t_ = max(m.t_ for m in members)
+        self.loss_curve_ = _mean_curve([m.loss_curve_ for m in members])
+        self.loss_ = float(np.mean([m.loss_ for m in members]))
+        self.best_loss_ = float(np.mean([m.best_loss_ for m in members]))
+        if self.early_stopping:
+            self.validation_scores_ = _mean_curve([m.validation_scores_ for m in members])
+            self.best_validation_score_ = float(
+                np.mean([m.best_validation_score_ for m in members]))
+        else:
+            self.validation_scores_ = self.best_validation_score_ = None
+
+    def _network_layout(self, hidden, n_step_features, Y):
+        return make_network(
+            n_step_features, hidden, Y.shape[-1], cell=self.cell,
+            activation=_ACTIVATIONS[self.activation], bidirectional=self._bidirectional(),
+            return_sequences=self.return_sequences, pooling=self._pooling(),
+            dtype=np.dtype(self.dtype),
+        )
+
+    # ------------------------------------------------------------------ input transform
+    def _fit_input_transform(self, X3, lengths, sample_weight):
+        """Learn what turns validated input into network input: channel statistics over
+        the valid steps (``standardize``) and the steps per network step (``patch_size``)."""
+        if self.standardize:
+            self.input_mean_, self.input_scale_, _ = channel_mean_scale(
+                X3, lengths, sample_weight=sample_weight)
+        else:
+            self.input_mean_ = self.input_scale_ = None
+        if self.return_sequences:
+            self.patch_size_ = 1
+        elif self.patch_size == "auto":
+            self.patch_size_ = max(1, -(-X3.shape[1] // _AUTO_PATCH_STEPS))  # ceil
+        else:
+            self.patch_size_ = int(self.patch_size)
+
+    def _transform_input(self, X3, lengths):
+        """Standardised, patched network input and its lengths in network steps."""
+        if self.input_mean_ is not None:
+            X3 = standardize_steps(X3, lengths, self.input_mean_, self.input_scale_)
+        return patch_steps(X3, lengths, self.patch_size_)
+
+    def _scale_targets(self, Y, lengths, sample_weight, reset):
+        """Targets as the network is trained on them (the regressor standardises)."""
+        return Y
 
     def _initialize(self, hidden, n_step_features, Y):
         """Reset the training state; return freshly initialised parameters."""
         self._rng = np.random.default_rng(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
-        self.network_ = make_network(
-            n_step_features, hidden, Y.shape[-1], cell=self.cell,
-            activation=_ACTIVATIONS[self.activation], bidirectional=self.bidirectional,
-            return_sequences=self.return_sequences, dtype=np.dtype(self.dtype),
-        )
+        self.network_ = self._network_layout(hidden, n_step_features, Y)
         self.n_outputs_ = Y.shape[-1]
         self.n_iter_ = 0
         self.t_ = 0
@@ -258,7 +377,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if self.solver == "adam":
             return AdamOptimizer(
                 n_params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon,
-                dtype=dtype,
+                dtype=dtype, lr_schedule=self.learning_rate, power_t=self.power_t,
             )
         return SGDOptimizer(
             n_params, self.learning_rate_init, self.learning_rate, self.momentum,
@@ -421,7 +540,10 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return hasattr(self, "params_")
 
     def _raw_output(self, theta, X3, lengths):
-        """Raw network output for all samples, computed in chunks of samples."""
+        """Raw network output for all samples, computed in chunks of samples; for an
+        ensemble's stacked parameters (n_estimators, n_params), the members' mean."""
+        if theta.ndim == 2:
+            return np.mean([self._raw_output(member, X3, lengths) for member in theta], axis=0)
         chunks = []
         for batch in gen_batches(X3.shape[0], self._predict_chunk(X3.shape[1])):
             X_b, lengths_b, _ = _batch(X3, lengths, None, np.arange(batch.start, batch.stop))
@@ -443,7 +565,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Validate ``X`` and return the raw network output with the sequence lengths."""
         check_is_fitted(self)
         X3, lengths = check_X(self, X, reset=False, dtype=np.dtype(self.dtype))
-        return self._raw_output(self.params_, X3, lengths), lengths
+        return self._raw_output(self.params_, *self._transform_input(X3, lengths)), lengths
 
     def _score_steps(self, X, y, sample_weight, metric):
         """Score of per-step predictions: every valid step of every sequence counts once,
@@ -466,6 +588,23 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             full = lengths if lengths is not None else np.full(len(Y), Y.shape[1])
             return to_list_of_sequences(Y, full)
         return Y
+
+
+def _reissue_once(caught):
+    """Warn again what the members warned, each distinct message once."""
+    seen = set()
+    for record in caught:
+        key = (record.category, str(record.message))
+        if key not in seen:
+            seen.add(key)
+            warnings.warn(record.message, record.category, stacklevel=4)
+
+
+def _mean_curve(curves):
+    """Epoch-wise mean of per-member curves; an epoch counts the members that ran it."""
+    longest = max(len(curve) for curve in curves)
+    return [float(np.mean([curve[epoch] for curve in curves if epoch < len(curve)]))
+            for epoch in range(longest)]
 
 
 def _take(lengths, idx):

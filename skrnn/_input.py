@@ -216,3 +216,57 @@ def to_list_of_sequences(Y, lengths):
     """Undo the right-aligned padding of a per-step output ``(n, T, ...)``."""
     T = Y.shape[1]
     return [y[T - n:] for y, n in zip(Y, lengths)]
+
+
+def valid_step_mask(lengths, n_timesteps):
+    """Boolean ``(n_samples, n_timesteps)``: True on each sequence's right-aligned valid
+    steps. ``lengths=None`` means every step is valid (returns None)."""
+    if lengths is None:
+        return None
+    return np.arange(n_timesteps)[np.newaxis, :] >= n_timesteps - lengths[:, np.newaxis]
+
+
+def standardize_steps(X, lengths, mean, scale):
+    """``(X - mean) / scale`` per channel on valid steps; padding stays exactly zero, so that
+    a partly padded patch (:func:`patch_steps`) is filled with the channel mean."""
+    Z = (X - mean.astype(X.dtype)) / scale.astype(X.dtype)
+    valid = valid_step_mask(lengths, X.shape[1])
+    if valid is not None:
+        Z *= valid[:, :, np.newaxis]
+    return Z
+
+
+def patch_steps(X, lengths, patch_size):
+    """Read every ``patch_size`` consecutive steps as one step of ``patch_size * F`` values.
+
+    Patches are aligned to the end of each (right-aligned) sequence, so the last network
+    step holds the last ``patch_size`` observations; the front is zero-padded to a whole
+    number of patches. A sequence of ``T_i`` steps becomes ``ceil(T_i / patch_size)``
+    network steps, its first patch completed with zeros.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+    lengths : ndarray of shape (n_samples,) or None
+    patch_size : int
+
+    Returns
+    -------
+    X_patched : ndarray of shape (n_samples, ceil(n_timesteps / patch_size), \
+            patch_size * n_features)
+        Time-major inside a patch: ``X_patched[i, s] = X[i, t:t + p].ravel()``.
+    lengths_patched : ndarray of shape (n_samples,) or None
+    """
+    if patch_size == 1:
+        return X, lengths
+    n, T, F = X.shape
+    pad = -T % patch_size
+    if pad:
+        X = np.concatenate([np.zeros((n, pad, F), dtype=X.dtype), X], axis=1)
+    X_patched = X.reshape(n, (T + pad) // patch_size, patch_size * F)
+    if lengths is None:
+        return X_patched, None
+    lengths_patched = -(-lengths // patch_size)
+    if np.all(lengths_patched == X_patched.shape[1]):
+        lengths_patched = None
+    return X_patched, lengths_patched

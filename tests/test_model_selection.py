@@ -8,7 +8,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skrnn import RNNClassifier, RNNRegressor
 
-FAST = dict(hidden_layer_sizes=8, max_iter=10, learning_rate_init=0.02, random_state=0)
+FAST = dict(hidden_layer_sizes=8, n_estimators=1, max_iter=10, learning_rate_init=0.02, random_state=0)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from skrnn import RNNClassifier
 
-FAST = dict(hidden_layer_sizes=8, max_iter=20, learning_rate_init=0.02, random_state=0)
+FAST = dict(hidden_layer_sizes=8, n_estimators=1, max_iter=20, learning_rate_init=0.02, random_state=0)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sklearn.metrics import r2_score
 
 from skrnn import RNNRegressor
 
-FAST = dict(hidden_layer_sizes=8, max_iter=15, learning_rate_init=0.02, random_state=0)
+FAST = dict(hidden_layer_sizes=8, n_estimators=1, max_iter=15, learning_rate_init=0.02, random_state=0)
 
 
 def test_fitted_attributes_follow_mlp_conventions(sum_task):
@@ -252,10 +252,13 @@ def test_a_callback_can_stop_training(sum_task):
 def test_warm_start_refuses_a_changed_network(sum_task):
     X, y = sum_task
     reg = RNNRegressor(**{**FAST, "max_iter": 2}, warm_start=True).fit(X, y)
+    assert reg.cell == "gru"
     with pytest.raises(ValueError, match="refit with warm_start=False"):
-        reg.set_params(cell="gru").fit(X, y)
+        reg.set_params(cell="lstm").fit(X, y)
     with pytest.raises(ValueError, match="refit with warm_start=False"):
-        reg.set_params(cell="lstm").fit(X, np.column_stack([y, y]))
+        reg.set_params(cell="gru").fit(X, np.column_stack([y, y]))
+    with pytest.raises(ValueError, match="refit with warm_start=False"):
+        reg.set_params(pooling="attention").fit(X, y)
 
 
 def test_predict_uses_the_fitted_layout_not_later_set_params(sum_task):
@@ -307,7 +310,7 @@ def test_epoch_loss_of_per_step_targets_is_the_full_data_loss(rng):
     X = [rng.normal(size=(n, 1)) for n in (2, 2, 2, 9, 9, 9)]
     y = [x[:, 0] * 2 for x in X]
     params = dict(hidden_layer_sizes=3, return_sequences=True, random_state=0,
-                  learning_rate_init=1e-12, shuffle=False, alpha=0.0)
+                  learning_rate_init=1e-12, shuffle=False, alpha=0.0, dropout=0.0)
     per_batch = RNNRegressor(batch_size=3, max_iter=1, **params).fit(X, y)
     full = RNNRegressor(batch_size=6, max_iter=1, **params).fit(X, y)
     assert per_batch.loss_ == pytest.approx(full.loss_, rel=1e-5)

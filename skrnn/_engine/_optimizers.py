@@ -30,6 +30,25 @@ def clip_by_global_norm(grad, clip_norm):
     return norm
 
 
+# "adaptive": divide the rate by 5 at each stall, stop once it is this small (scikit-learn's rule)
+_ADAPTIVE_FACTOR = 5.0
+_MIN_ADAPTIVE_RATE = 1e-6
+
+
+def _on_stall(lr_schedule, rate, msg, verbose):
+    """What to do when training stalls: ``(stop, new_rate)``."""
+    if lr_schedule != "adaptive":
+        reason, stop = " Stopping.", True
+    elif rate <= _MIN_ADAPTIVE_RATE:
+        reason, stop = " Learning rate too small. Stopping.", True
+    else:
+        rate /= _ADAPTIVE_FACTOR
+        reason, stop = " Setting learning rate to %f" % rate, False
+    if verbose:
+        print(msg + reason)
+    return stop, rate
+
+
 class SGDOptimizer:
     """Stochastic gradient descent with momentum (optionally Nesterov's).
 
@@ -85,18 +104,8 @@ class SGDOptimizer:
 
     def trigger_stopping(self, msg, verbose):
         """Decide whether to stop when training stalls; ``"adaptive"`` first lowers the rate."""
-        if self.lr_schedule != "adaptive":
-            if verbose:
-                print(msg + " Stopping.")
-            return True
-        if self.learning_rate <= 1e-6:
-            if verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return True
-        self.learning_rate /= 5.0
-        if verbose:
-            print(msg + " Setting learning rate to %f" % self.learning_rate)
-        return False
+        stop, self.learning_rate = _on_stall(self.lr_schedule, self.learning_rate, msg, verbose)
+        return stop
 
 
 class AdamOptimizer:
@@ -114,14 +123,23 @@ class AdamOptimizer:
         Numerical-stability constant.
     dtype : dtype
         dtype of the parameters.
+    lr_schedule : {"constant", "invscaling", "adaptive"}, default="constant"
+        Schedule of the base step size ``rate``, as :class:`SGDOptimizer`'s: ``"adaptive"``
+        divides it by 5 each time training stalls (reduce-on-plateau), ``"invscaling"``
+        sets it to ``lr_init / (t + 1) ** power_t`` after each epoch.
+    power_t : float, default=0.5
+        Exponent of ``"invscaling"``.
     """
 
     def __init__(
         self, n_params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-        dtype=np.float64,
+        dtype=np.float64, lr_schedule="constant", power_t=0.5,
     ):
         self.learning_rate_init = learning_rate_init
+        self.rate = float(learning_rate_init)
         self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.power_t = power_t
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -140,11 +158,9 @@ class AdamOptimizer:
         np.multiply(grad, grad, out=self._step)
         self._step *= 1 - self.beta_2
         self.v += self._step
-        # lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t);  theta <- theta - lr_t m / (sqrt(v) + eps)
+        # lr_t = rate * sqrt(1 - b2^t) / (1 - b1^t);  theta <- theta - lr_t m / (sqrt(v) + eps)
         self.learning_rate = (
-            self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
+            self.rate * np.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         )
         np.sqrt(self.v, out=self._step)
         self._step += self.epsilon
@@ -153,10 +169,11 @@ class AdamOptimizer:
         params -= self._step
 
     def iteration_ends(self, time_step):
-        """Adam keeps its learning rate between epochs."""
+        """Update the base rate after an epoch; ``time_step`` counts samples seen."""
+        if self.lr_schedule == "invscaling":
+            self.rate = float(self.learning_rate_init) / (time_step + 1) ** self.power_t
 
     def trigger_stopping(self, msg, verbose):
-        """Stop when training stalls."""
-        if verbose:
-            print(msg + " Stopping.")
-        return True
+        """Decide whether to stop when training stalls; ``"adaptive"`` first lowers the rate."""
+        stop, self.rate = _on_stall(self.lr_schedule, self.rate, msg, verbose)
+        return stop

@@ -13,21 +13,32 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context, _get_output_config
-from .._input import SEQUENCES, TABULAR, as_sequence_list, check_X, to_list_of_sequences
+from .._input import (
+    SEQUENCES,
+    TABULAR,
+    as_sequence_list,
+    check_X,
+    to_list_of_sequences,
+    valid_step_mask,
+)
 
 __all__ = ["SequenceScaler", "channel_mean_scale"]
 
 _FLOAT_DTYPES = [np.float64, np.float32]
 
 
-def _valid_steps(X3, lengths):
-    """The valid time steps of all rows stacked: shape (n_valid_steps, n_channels)."""
+def _valid_steps(X3, lengths, sample_weight):
+    """The valid time steps of all rows stacked, shape (n_valid_steps, n_channels), and
+    each step's weight (its row's), or None for unit weights."""
     n_samples, n_timesteps, n_channels = X3.shape
     if lengths is None:
-        return X3.reshape(n_samples * n_timesteps, n_channels)
-    # Front padding: row i's valid steps are its last lengths[i] ones.
-    valid = np.arange(n_timesteps) >= (n_timesteps - np.asarray(lengths))[:, np.newaxis]
-    return X3[valid]
+        steps = X3.reshape(n_samples * n_timesteps, n_channels)
+        weights = None if sample_weight is None else np.repeat(sample_weight, n_timesteps)
+        return steps, weights
+    valid = valid_step_mask(np.asarray(lengths), n_timesteps)
+    weights = None if sample_weight is None else np.broadcast_to(
+        np.asarray(sample_weight)[:, np.newaxis], valid.shape)[valid]
+    return X3[valid], weights
 
 
 def _is_constant(var, mean, n_steps):
@@ -41,7 +52,7 @@ def _is_constant(var, mean, n_steps):
     return var <= n_steps * eps * var + (n_steps * mean * eps) ** 2
 
 
-def channel_mean_scale(X3, lengths=None, with_mean=True, with_std=True):
+def channel_mean_scale(X3, lengths=None, with_mean=True, with_std=True, sample_weight=None):
     """Mean and standard deviation of each channel over the valid steps of sequences.
 
     Every valid time step of every sequence counts once and padding never counts: the
@@ -63,6 +74,10 @@ def channel_mean_scale(X3, lengths=None, with_mean=True, with_std=True):
         If False, `mean` is returned as zeros (no centring).
     with_std : bool, default=True
         If False, `scale` is returned as ones (no scaling).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sequence, given to each of its valid steps (so a weight of 2
+        counts as the sequence repeated twice). None weighs every step 1; all-zero
+        weights count as None.
 
     Returns
     -------
@@ -100,19 +115,21 @@ def channel_mean_scale(X3, lengths=None, with_mean=True, with_std=True):
     >>> mean, var  # of the steps 0, 1, 3 and 5
     (array([2.25]), array([3.6875]))
     """
-    steps = _valid_steps(X3, lengths)
+    if sample_weight is not None and not np.any(sample_weight):
+        sample_weight = None
+    steps, weights = _valid_steps(X3, lengths, sample_weight)
     n_steps = steps.shape[0]
     if n_steps == 0:
         raise ValueError("X3 has no valid time step: all lengths are 0.")
     peak = np.maximum(steps.max(axis=0), -steps.min(axis=0)).astype(np.float64)
     peak[peak == 0] = 1.0
     deviation = steps / peak  # float64, every value in [-1, 1]
-    unit_mean = deviation.mean(axis=0)
+    unit_mean = np.average(deviation, axis=0, weights=weights)
     deviation -= unit_mean
     # Corrected two-pass: the second term removes the rounding error left in unit_mean.
     unit_var = (
-        np.einsum("ij,ij->j", deviation, deviation) / n_steps
-        - deviation.mean(axis=0) ** 2
+        np.average(deviation * deviation, axis=0, weights=weights)
+        - np.average(deviation, axis=0, weights=weights) ** 2
     )
     unit_var = np.maximum(unit_var, 0.0)
     std = np.sqrt(unit_var) * peak  # finite: std <= peak
