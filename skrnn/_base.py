@@ -93,8 +93,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def __init__(
         self, hidden_layer_sizes, activation, *, cell, bidirectional, pooling, patch_size,
-        standardize, n_estimators, return_sequences, n_channels, solver, alpha, batch_size, learning_rate, learning_rate_init, power_t,
-        max_iter, shuffle, random_state, tol, verbose, warm_start, momentum,
+        standardize, n_estimators, return_sequences, n_channels, solver, alpha, batch_size,
+        learning_rate, learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, warm_start, momentum,
         nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
         n_iter_no_change, clip_norm, bptt_steps, dropout, dtype,
     ):
@@ -235,6 +235,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError("partial_fit does not support early_stopping=True.")
         hidden = self._hidden_sizes()
         warm = (self.warm_start or incremental) and hasattr(self, "params_")
+        if warm:
+            self._check_same_ensemble_size(1)
         X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
         if not warm:
             self._fit_input_transform(X3, lengths, sample_weight)
@@ -277,8 +279,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Train ``n_estimators`` single networks from different seeds on the same data
         (each continues its own training on warm starts and ``partial_fit``); the
         ensemble predicts from the mean of their raw outputs."""
-        warm = (self.warm_start or incremental) and hasattr(self, "estimators_")
+        warm = (self.warm_start or incremental) and hasattr(self, "params_")
         if warm:
+            self._check_same_ensemble_size(self.n_estimators)
             members = self.estimators_
         else:
             seeds = check_random_state(self.random_state).randint(
@@ -295,6 +298,15 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         _reissue_once(caught)  # one ConvergenceWarning for the ensemble, not one per member
         self._adopt_members(members)
         return self
+
+    def _check_same_ensemble_size(self, n_estimators):
+        fitted = self.params_.shape[0] if self.params_.ndim == 2 else 1
+        if fitted != n_estimators:
+            raise ValueError(
+                f"n_estimators is {n_estimators} but the model was fitted with {fitted} "
+                "networks; warm starts and partial_fit continue the fitted networks. Refit "
+                "with warm_start=False."
+            )
 
     def _share_label_state(self, member):
         """Hand the member what the ensemble was told before fitting (classes)."""
@@ -368,8 +380,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self._no_improvement_count = 0
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
-        if hasattr(self, "params_"):
-            del self.params_
+        for stale in ("params_", "estimators_"):  # a previous fit's, single or ensemble
+            self.__dict__.pop(stale, None)
         return init_params(self.network_, self._rng)
 
     def _make_optimizer(self):

@@ -154,3 +154,23 @@ def test_defaults_beat_the_classical_baselines_on_italy_power_demand():
     # random forest .969, 1-NN .955 (shared/data/README.md); the defaults before issue 7
     # reached .932-.948
     assert clf.score(data["X_test"], data["y_test"]) >= 0.96
+
+
+def test_warm_start_refuses_a_changed_ensemble_size(task):
+    X, y = task
+    reg = RNNRegressor(n_estimators=2, max_iter=2, warm_start=True, random_state=0).fit(X, y)
+    before = reg.params_.copy()
+    for n_estimators in (1, 3):
+        with pytest.raises(ValueError, match="fitted with 2 networks"):
+            reg.set_params(n_estimators=n_estimators).fit(X, y)
+    np.testing.assert_array_equal(reg.params_, before)
+    single = RNNRegressor(n_estimators=1, max_iter=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="fitted with 1 networks"):
+        single.set_params(n_estimators=2).partial_fit(X, y)
+
+
+def test_a_single_network_refit_drops_the_previous_ensemble(task):
+    X, y = task
+    reg = RNNRegressor(n_estimators=2, max_iter=2, random_state=0).fit(X, y)
+    reg.set_params(n_estimators=1).fit(X, y)
+    assert reg.params_.ndim == 1 and not hasattr(reg, "estimators_")
