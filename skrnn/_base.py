@@ -38,10 +38,12 @@ from .preprocessing._scaler import channel_mean_scale
 # "logistic" is MLPRegressor's name for the sigmoid; both spellings are accepted.
 _ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic": "sigmoid"}
 
-# patch_size="auto" groups steps so that the longest training sequence is read in at most
-# this many steps: recurrent nets learn poorly over hundreds of steps (vanishing gradients,
-# slow BPTT), while ~32 steps of several values each keep both the order and the detail.
-# Chosen by cross-validation on training data (docs/classification_quality.md).
+# patch_size="auto" groups steps so that a training sequence of median length is read in
+# about this many steps: recurrent nets learn poorly over hundreds of steps (vanishing
+# gradients, slow BPTT), while ~32 steps of several values each keep both the order and
+# the detail. The median, not the longest, so that a few long sequences do not squeeze
+# the typical one into a handful of steps. Chosen by cross-validation on training data
+# (docs/classification_quality.md).
 _AUTO_PATCH_STEPS = 32
 
 # Samples per engine call at predict time: large enough for efficient matrix products,
@@ -352,7 +354,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if self.return_sequences:
             self.patch_size_ = 1
         elif self.patch_size == "auto":
-            self.patch_size_ = max(1, -(-X3.shape[1] // _AUTO_PATCH_STEPS))  # ceil
+            typical = X3.shape[1] if lengths is None else np.median(lengths)
+            self.patch_size_ = max(1, int(np.ceil(typical / _AUTO_PATCH_STEPS)))
         else:
             self.patch_size_ = int(self.patch_size)
 

@@ -52,7 +52,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     patch_size : int or "auto", default="auto"
         Consecutive time steps read by one network step (as patches of ``patch_size *
         n_features`` values, aligned to the end of each sequence). ``"auto"`` reads the
-        longest training sequence in at most 32 network steps: ``ceil(T_max / 32)``.
+        training sequence of median length in at most 32 network steps:
+        ``ceil(median(T_i) / 32)``.
         Long sequences then train faster and better (fewer steps to backpropagate
         through). Always 1 with ``return_sequences=True``.
     standardize : bool, default=True

@@ -56,6 +56,13 @@ def test_auto_patch_size_reads_at_most_32_network_steps(rng, length, expected):
     assert clf.network_.n_features == expected
 
 
+def test_auto_patch_size_follows_the_median_length_of_ragged_sequences(rng):
+    X = [rng.normal(size=(n, 1)) for n in (40, 64, 70, 300)]  # median 67 -> 3 per step
+    clf = RNNClassifier(**{**ONE, "max_iter": 1}).fit(X, [0, 1, 0, 1])
+    assert clf.patch_size_ == 3
+    assert clf.predict(X).shape == (4,)
+
+
 def test_patch_size_is_one_step_per_target_with_return_sequences(rng):
     X = rng.normal(size=(4, 40, 1))
     reg = RNNRegressor(return_sequences=True, **ONE).fit(X, X[:, :, 0])
