@@ -5,12 +5,13 @@ backpropagation-through-time engine and exposes them as scikit-learn
 estimators, windowing transformers and a pandas forecaster.
 """
 
-from ._forecast_metrics import (
+from .forecasting import (
+    RNNForecaster,
+    backtest,
     make_forecast_scorer,
     mean_absolute_scaled_error,
     seasonal_period_from_freq,
 )
-from ._forecaster import RNNForecaster, backtest
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
 from .preprocessing import SequenceScaler

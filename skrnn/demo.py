@@ -13,8 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from ._forecast_metrics import mean_absolute_scaled_error
-from ._forecaster import RNNForecaster
+from .forecasting import RNNForecaster, mean_absolute_scaled_error
 from .datasets import load_airline
 
 HORIZON = 12

@@ -20,8 +20,8 @@ from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import HasMethods, Interval, StrOptions, _fit_context
-from ._forecast_index import (
+from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._index import (
     INTEGER,
     as_frame,
     check_values,
@@ -29,15 +29,15 @@ from ._forecast_index import (
     index_frequency,
     steps_after,
 )
-from ._forecast_metrics import FORECAST_METRICS, seasonal_period_from_freq
-from ._windowing import make_windows
+from ._metrics import FORECAST_METRICS, seasonal_period_from_freq
+from .._windowing import make_windows
 
 __all__ = ["RNNForecaster", "backtest"]
 
 
 def _default_estimator():
     """The regressor used when ``estimator=None`` (documented in RNNForecaster)."""
-    from ._regressor import RNNRegressor  # late: its engine is heavier than this module
+    from .._regressor import RNNRegressor  # late: its engine is heavier than this module
 
     return RNNRegressor(
         cell="gru",
