@@ -51,7 +51,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
 from skrnn import RNNForecaster, mean_absolute_scaled_error
-from skrnn.forecasting._forecaster import _default_estimator
+from skrnn.forecasting._ensemble import default_estimator as _default_estimator
 
 N_PER_FAMILY = 3
 

@@ -169,9 +169,9 @@ def make_windows(y, window_length, horizon=1, *, step=1, exog=None):
 def _check_exog_fits_window(window_length, horizon):
     if horizon > window_length:
         raise ValueError(
-            f"with exog, window_length must be >= horizon: a window of window_length="
-            f"{window_length} rows cannot carry the covariates of all horizon={horizon} "
-            f"predicted rows; use window_length>={horizon}."
+            f"with exog, window_length={window_length} must be >= horizon={horizon}: each "
+            f"window carries the covariates of the rows it predicts, and horizon={horizon} "
+            f"rows do not fit in window_length={window_length}; use window_length>={horizon}."
         )
 
 

@@ -25,7 +25,7 @@ from skrnn import (
     mean_absolute_scaled_error,
     seasonal_period_from_freq,
 )
-from skrnn.forecasting._forecaster import _difference, _undifference
+from skrnn.forecasting._levels import difference as _difference, undifference as _undifference
 from skrnn.datasets import load_airline
 
 

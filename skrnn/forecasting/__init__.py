@@ -1,6 +1,26 @@
-"""Forecasting pandas time series with scikit-learn regressors on windows."""
+"""Forecasting pandas time series with scikit-learn regressors on windows.
 
-from ._forecaster import RNNForecaster, backtest
+One idea per module, each used by the one above it:
+
+- ``_forecaster.py``: :class:`RNNForecaster`, the estimator: parameters,
+  fitted attributes, and the order in which the parts below are called.
+- ``_levels.py``: the level transforms (log, seasonal and ordinary
+  differencing, standardisation) as one fitted, invertible transform, and
+  the rules that choose them when ``"auto"`` (Guerrero slope, seasonal
+  strength, KPSS).
+- ``_windows.py``: the alignment of windows and targets (through
+  :func:`~skrnn.make_windows`) shared by training and prediction, and the
+  recursive and direct forecasting loops.
+- ``_ensemble.py``: the default network and the members averaged per seed.
+- ``_intervals.py``: split-conformal intervals calibrated by backtests inside
+  the training data.
+- ``_index.py``: index, frequency and covariate checks; the future index.
+- ``_metrics.py``: MASE and the scorers model selection calls.
+- ``_backtest.py``: rolling-origin evaluation of a forecaster.
+"""
+
+from ._backtest import backtest
+from ._forecaster import RNNForecaster
 from ._metrics import make_forecast_scorer, mean_absolute_scaled_error, seasonal_period_from_freq
 
 __all__ = [

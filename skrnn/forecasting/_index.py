@@ -3,10 +3,13 @@
 A forecaster needs to know the step between rows to name the future: a
 DatetimeIndex or PeriodIndex with a frequency (inferred by pandas when not
 set), or an integer index with a constant step (a RangeIndex, or the
-integer index a RangeIndex keeps after a cross-validation split).
+integer index a RangeIndex keeps after a cross-validation split). The
+functions taking ``(kind, freq, last)`` work on the grid :func:`index_frequency`
+returned for the training index, ``last`` being its last value.
 """
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -131,3 +134,119 @@ def future_index(kind, freq, last, horizon, name=None):
     if kind == PERIOD:
         return pd.period_range(start=last + 1, periods=horizon, freq=freq, name=name)
     return pd.RangeIndex(last + freq, last + freq * (horizon + 1), freq, name=name)
+
+
+def forecast_index(kind, freq, last, horizon, name=None):
+    """The index of a forecast: `horizon` steps, or a future index checked against the grid.
+
+    `horizon` is a positive int, or a pandas Index that must start one step
+    after `last` and follow the frequency.
+    """
+    if isinstance(horizon, pd.Index):
+        expected = future_index(kind, freq, last, len(horizon), horizon.name)
+        if len(horizon) == 0 or not horizon.equals(expected):
+            raise ValueError(
+                "the future index must start one step after the training data "
+                f"({expected[0] if len(expected) else '...'}) and follow its "
+                f"frequency; got {horizon[:3].tolist()}..."
+            )
+        return expected
+    if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, Integral) or horizon <= 0:
+        raise ValueError(f"horizon must be a positive integer or a future index; got {horizon!r}.")
+    return future_index(kind, freq, last, int(horizon), name)
+
+
+def steps_skipped(kind, freq, last, index):
+    """Steps between `last` and the start of `index` (a gap, as TimeSeriesSplit's), else raise.
+
+    `index` must continue the grid: start one step after `last`, or a whole
+    number of steps later, and follow the frequency.
+    """
+    first_step = steps_after(kind, freq, last, index[0])
+    if first_step is not None and first_step >= 1:
+        expected = future_index(kind, freq, last, first_step - 1 + len(index))
+        if index.equals(expected[first_step - 1 :]):
+            return first_step - 1
+    expected = future_index(kind, freq, last, 1)
+    raise ValueError(
+        "y does not continue the training data: its index must start after the "
+        f"training data's last value {last} (at {expected[0]} or a whole number "
+        f"of steps later) and follow the frequency; got {index[0]}."
+    )
+
+
+def observed_values(y, target_names, by_name):
+    """``(frame, values)`` of an observed period `y`, with the columns of `target_names`.
+
+    A DataFrame's columns are matched to `target_names` by name when
+    `by_name`; `values` is float64 of shape (n_steps, len(target_names)).
+    """
+    frame, _ = as_frame(y)
+    if by_name and isinstance(y, pd.DataFrame):
+        frame = _columns_in_order(frame, target_names)
+    values = check_values(frame)
+    if values.shape[1] != len(target_names):
+        raise ValueError(
+            f"y has {values.shape[1]} columns; the forecaster was fitted on {len(target_names)}."
+        )
+    return frame, values
+
+
+def _columns_in_order(frame, names):
+    columns = list(frame.columns)
+    if columns == names:
+        return frame
+    if len(columns) == len(names) and set(columns) == set(names):
+        return frame[names]
+    raise ValueError(f"y's columns {columns} differ from those seen in fit {names}.")
+
+
+def check_fit_exog(exog, index):
+    """Covariates of the training rows as float64 values, and their column names.
+
+    `exog` must have one row per row of the training index (and that very
+    index when it is a pandas object).
+    """
+    frame, _ = as_frame(exog, name="exog")
+    if len(frame) != len(index):
+        raise ValueError(f"exog has {len(frame)} rows but y has {len(index)}; they must share the index.")
+    if isinstance(exog, (pd.Series, pd.DataFrame)) and not frame.index.equals(index):
+        raise ValueError("exog's index does not match y's index; align them first.")
+    return check_values(frame, name="exog"), list(frame.columns)
+
+
+def check_future_exog(exog, names, n_steps, grid):
+    """The first `n_steps` rows of future covariates as float64 values.
+
+    `names` are the columns seen in fit (None when fitted without exog) and
+    `grid` the ``(kind, freq, last)`` of the training index, which a pandas
+    `exog` must continue.
+    """
+    if names is None:
+        if exog is not None:
+            raise ValueError("exog was given but the forecaster was fitted without exog.")
+        return None
+    if exog is None:
+        raise ValueError(
+            f"the forecaster was fitted with exog: pass the future exog ({n_steps} rows, "
+            "on the future index) to forecast."
+        )
+    frame, _ = as_frame(exog, name="exog")
+    if len(frame) < n_steps:
+        raise ValueError(f"exog has {len(frame)} rows; the forecast needs {n_steps} future rows.")
+    frame = frame.iloc[:n_steps]
+    if isinstance(exog, (pd.Series, pd.DataFrame)):
+        _check_future_exog_frame(frame, names, future_index(*grid, n_steps))
+    elif frame.shape[1] != len(names):
+        raise ValueError(f"exog has {frame.shape[1]} columns; fit saw {len(names)}.")
+    return check_values(frame, name="exog")
+
+
+def _check_future_exog_frame(frame, names, expected):
+    if not frame.index.equals(expected):
+        raise ValueError(
+            f"exog's index is misaligned: it must start at {expected[0]} (one step "
+            f"after the training data) and follow the frequency; got {frame.index[0]}."
+        )
+    if list(frame.columns) != names:
+        raise ValueError(f"exog's columns {list(frame.columns)} differ from those seen in fit {names}.")

@@ -154,11 +154,9 @@ class _ForecastScorer:
 
     def __call__(self, forecaster, y, y_true=None, exog=None):
         # GridSearchCV passes the test fold as X and y_true=None.
-        y_true, y_pred = forecaster._forecast_test_period(y, exog)
-        y_train, m = forecaster._y_train_values(), forecaster.seasonal_period_
-        if self.seasonal_period is not None:
-            m = self.seasonal_period
-        return -FORECAST_METRICS[self.metric](y_true, y_pred, y_train, m)
+        y_true, y_pred = forecaster.observed_and_forecast(y, exog)
+        m = forecaster.seasonal_period_ if self.seasonal_period is None else self.seasonal_period
+        return -FORECAST_METRICS[self.metric](y_true, y_pred, forecaster.y_train_, m)
 
     def get_metadata_routing(self):
         """Request ``exog`` for scoring, so metadata routing hands each test fold its covariates.

@@ -1,0 +1,82 @@
+"""The members a forecaster averages: clones of its estimator, one per seed.
+
+A neural network's forecast depends on its initial weights and the order of
+its minibatches; averaging members fitted with different seeds removes much
+of that variance. An estimator without a ``random_state`` gets one member.
+"""
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+
+from .._regressor import RNNRegressor
+
+
+def default_estimator():
+    """The regressor used when ``estimator=None`` (documented in RNNForecaster)."""
+    return RNNRegressor(
+        cell="gru",
+        hidden_layer_sizes=(16,),
+        solver="adam",
+        learning_rate_init=0.01,
+        alpha=1e-3,
+        batch_size=32,
+        max_iter=300,
+        tol=1e-5,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=20,
+        # the windows are short and already scaled: one plain network as in the forecast
+        # benchmarks, not RNNRegressor's sequence-classification defaults
+        n_estimators=1,
+        bidirectional=False,
+        dropout=0.0,
+        standardize=False,
+        patch_size=1,
+    )
+
+
+def new_member(estimator, n_channels, random_state=None):
+    """An unfitted clone of `estimator` (None: :func:`default_estimator`) for `n_channels` channels.
+
+    `n_channels` and `random_state` are set when the estimator has those parameters
+    (`random_state` only when not None).
+    """
+    member = clone(default_estimator() if estimator is None else estimator)
+    params = member.get_params(deep=False)
+    if "n_channels" in params:
+        member.set_params(n_channels=n_channels)
+    if random_state is not None and "random_state" in params:
+        member.set_params(random_state=random_state)
+    return member
+
+
+def new_members(make_member, n_estimators, random_state):
+    """Unfitted members: one per seed drawn from `random_state`, or one alone when seeds change nothing.
+
+    ``make_member(random_state)`` returns an unfitted estimator, with its own
+    ``random_state`` left alone when given None.
+    """
+    if n_estimators == 1 or "random_state" not in make_member(None).get_params(deep=False):
+        return [make_member(random_state)]
+    rng = check_random_state(random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_estimators)
+    return [make_member(int(seed)) for seed in seeds]
+
+
+def cap_batch_size(member, n_samples):
+    """Cap an RNNRegressor's minibatch at the windows it trains on, so a short series fits quietly.
+
+    Early stopping holds out a validation split; train_test_split's sizes are the
+    ones RNNRegressor splits with (no shuffle needed to count them).
+    """
+    rows = np.arange(n_samples)
+    if member.early_stopping:
+        rows, _ = train_test_split(rows, test_size=member.validation_fraction, shuffle=False)
+    member.set_params(batch_size=max(1, min(member.batch_size, len(rows))))
+
+
+def mean_prediction(members, X):
+    """Mean prediction of the fitted members on flattened windows."""
+    return np.mean([np.asarray(e.predict(X)) for e in members], axis=0)

@@ -1,0 +1,289 @@
+"""The level transforms of a forecaster: log, seasonal and ordinary differencing, standardisation.
+
+:class:`LevelTransform` is fitted on a series, turns it into the stationary,
+standardised series the windows are cut from, and turns forecasts of that
+series back into the units of the data. Its ``"auto"`` choices are the small
+pure functions below (:func:`needs_log`, :func:`needs_seasonal_difference`,
+:func:`needs_difference`), each a published rule with its threshold.
+
+Rows are time, columns the target series: every array here is 2-D
+``(n_timesteps, n_targets)``.
+"""
+
+import math
+
+import numpy as np
+
+# 5% critical value of the KPSS level-stationarity statistic (Kwiatkowski et al., 1992).
+KPSS_CRITICAL_5PCT = 0.463
+# A log is taken when log(block std) grows with log(block mean) by a slope at least this
+# many standard errors above 0.5 (0: additive, 1: multiplicative variability).
+LOG_SLOPE_MARGIN = 2.0
+# Seasonal strength above which the seasonal difference is taken (R's forecast::nsdiffs).
+SEASONAL_STRENGTH_THRESHOLD = 0.64
+
+
+# --- exactly invertible differencing ---------------------------------------------------
+
+
+def difference(values, lags):
+    """Apply ``x[t] - x[t - lag]`` for each lag in turn; drops ``sum(lags)`` rows."""
+    for lag in lags:
+        values = values[lag:] - values[:-lag]
+    return values
+
+
+def undifference(diffs, history, lags):
+    """Integrate future rows of the differenced series back to levels.
+
+    `history` holds the levels before the first future row (at least
+    ``sum(lags)`` rows); each difference is undone from the last one applied,
+    ``x[t] = d[t] + x[t - lag]``, with ``x[t - lag]`` from history or from the
+    rows just rebuilt.
+    """
+    stages = [history]
+    for lag in lags[:-1]:
+        stages.append(difference(stages[-1], [lag]))
+    out = diffs
+    for lag, base in zip(reversed(lags), reversed(stages)):
+        rebuilt = np.concatenate([base[-lag:], np.empty_like(out)])
+        for i in range(len(out)):
+            rebuilt[lag + i] = out[i] + rebuilt[i]
+        out = rebuilt[lag:]
+    return out
+
+
+def standardization(values, standardize=True):
+    """Column means and standard deviations to standardise `values` with.
+
+    A constant column gets scale 1; no standardisation (or no rows) gives
+    means 0 and scales 1.
+    """
+    if not standardize or len(values) == 0:
+        return np.zeros(values.shape[1]), np.ones(values.shape[1])
+    scale = values.std(axis=0)
+    return values.mean(axis=0), np.where(scale > 0, scale, 1.0)
+
+
+# --- the "auto" rules -------------------------------------------------------------------
+
+
+def kpss_statistic(x):
+    """KPSS statistic of level stationarity for a 1-D series.
+
+    ``sum(S_t**2) / (n**2 * sigma2)``, with ``S_t`` the partial sums of the
+    demeaned series and ``sigma2`` the Bartlett-weighted long-run variance
+    with ``int(12 * (n / 100) ** 0.25)`` lags, the truncation of the original
+    paper (shorter ones reject stationary but persistent series too often).
+    """
+    n = len(x)
+    e = x - x.mean()
+    partial = np.cumsum(e)
+    lags = min(int(12 * (n / 100) ** 0.25), n - 1)
+    variance = e @ e / n
+    for k in range(1, lags + 1):
+        variance += 2 * (1 - k / (lags + 1)) * (e[k:] @ e[:-k]) / n
+    return (partial @ partial) / (n * n * max(variance, np.finfo(np.float64).tiny))
+
+
+def needs_difference(values):
+    """True when the KPSS test rejects level stationarity (5%) for some column.
+
+    Series of 3 rows or fewer are left alone: the test says nothing about them.
+    """
+    if len(values) <= 3:
+        return False
+    return any(kpss_statistic(column) > KPSS_CRITICAL_5PCT for column in values.T)
+
+
+def variability_slope(x, block):
+    """Slope and standard error of log(block std) regressed on log(block mean).
+
+    Guerrero's idea (the ``"guerrero"`` method of R's ``BoxCox.lambda``): cut a
+    positive 1-D series into consecutive blocks of `block` steps (one season,
+    or pairs of steps without seasonality), the oldest partial block dropped.
+    A slope near 1 means the spread grows in proportion to the level (the log
+    makes it constant), near 0 that it does not depend on the level. Returns
+    None with fewer than 4 usable blocks or a constant level.
+    """
+    n_blocks = len(x) // block
+    blocks = x[len(x) - n_blocks * block :].reshape(n_blocks, block)
+    spread = blocks.std(axis=1, ddof=1)
+    keep = spread > 0
+    if keep.sum() < 4:
+        return None
+    level, spread = np.log(blocks.mean(axis=1)[keep]), np.log(spread[keep])
+    level, spread = level - level.mean(), spread - spread.mean()
+    if level @ level == 0:
+        return None
+    slope = (level @ spread) / (level @ level)
+    residual = spread - slope * level
+    return slope, math.sqrt(residual @ residual / (len(level) - 2) / (level @ level))
+
+
+def needs_log(values, m):
+    """True when all values are positive and every column's spread grows with its level.
+
+    The slope of :func:`variability_slope` must exceed 0.5 (closer to
+    multiplicative than to additive) by ``LOG_SLOPE_MARGIN`` standard errors:
+    with a level that barely moves the slope is undetermined, and the log
+    then changes little anyway.
+    """
+    if (values <= 0).any():
+        return False
+    for column in values.T:
+        fit = variability_slope(column, max(m, 2))
+        if fit is None or fit[0] - LOG_SLOPE_MARGIN * fit[1] <= 0.5:
+            return False
+    return True
+
+
+def seasonal_strength(x, m):
+    """Hyndman's seasonal strength ``max(0, 1 - Var(R) / Var(S + R))`` of a 1-D series.
+
+    Classical additive decomposition: the trend is the centred moving average
+    over one season (2 x m for even m), the seasonal component the mean of the
+    detrended values at each phase (centred), the remainder what is left.
+    """
+    weights = np.ones(m) if m % 2 else np.r_[0.5, np.ones(m - 1), 0.5]
+    trend = np.convolve(x, weights / m, mode="valid")
+    half = (len(weights) - 1) // 2
+    detrended = x[half : half + len(trend)] - trend
+    phase = (np.arange(len(detrended)) + half) % m
+    profile = np.array([detrended[phase == p].mean() for p in range(m)])
+    remainder = detrended - (profile - profile.mean())[phase]
+    total = detrended.var()
+    return 0.0 if total == 0 else max(0.0, 1 - remainder.var() / total)
+
+
+def needs_seasonal_difference(values, m):
+    """True when m > 1, there are 3 full seasons and some column is strongly seasonal."""
+    if m < 2 or len(values) < 3 * m:
+        return False
+    return any(seasonal_strength(c, m) > SEASONAL_STRENGTH_THRESHOLD for c in values.T)
+
+
+# --- the fitted transform ---------------------------------------------------------------
+
+
+class LevelTransform:
+    """Log, seasonal difference, ordinary differences and standardisation, fitted on a series.
+
+    Applied in that order: ``z = (diff(log(y)) - mean) / scale``. Each
+    ``"auto"`` choice is decided on the series as transformed so far (the
+    ordinary difference after the seasonal one, as R's ``ndiffs`` after
+    ``nsdiffs``). The parameters mean what the :class:`RNNForecaster`
+    parameters of the same names do.
+
+    Parameters
+    ----------
+    log : bool or "auto"
+    seasonal_difference : bool or "auto"
+    difference : {0, 1, 2} or "auto"
+    seasonal_period : int
+        Seasonal period ``m``, at least 1.
+    standardize : bool
+
+    Attributes
+    ----------
+    log_ : bool
+    seasonal_difference_ : bool
+    difference_ : int
+        The choices made, "auto" resolved.
+    lags_ : list of int
+        Differencing lags applied, in order.
+    n_lost_ : int
+        Rows the differences drop at the start, ``sum(lags_)``: the rows of
+        history :meth:`inverse_transform` needs.
+    mean_, scale_ : ndarray of shape (n_targets,)
+        Standardisation of the differenced series (0 and 1 without it).
+    """
+
+    def __init__(self, *, log, seasonal_difference, difference, seasonal_period, standardize):
+        self.log = log
+        self.seasonal_difference = seasonal_difference
+        self.difference = difference
+        self.seasonal_period = seasonal_period
+        self.standardize = standardize
+
+    def fit(self, values):
+        """Resolve the "auto" choices and learn the standardisation on `values`.
+
+        Parameters
+        ----------
+        values : ndarray of shape (n_timesteps, n_targets)
+            The training series, rows in time order.
+
+        Returns
+        -------
+        self : LevelTransform
+            The fitted transform.
+        """
+        m = self.seasonal_period
+        self.log_ = needs_log(values, m) if self.log == "auto" else bool(self.log)
+        levels = self._to_levels(values)
+        self.seasonal_difference_ = self._resolve_seasonal_difference(levels)
+        seasonal_lags = [m] * self.seasonal_difference_
+        if self.difference == "auto":
+            self.difference_ = int(needs_difference(difference(levels, seasonal_lags)))
+        else:
+            self.difference_ = self.difference
+        self.lags_ = seasonal_lags + [1] * self.difference_
+        self.n_lost_ = sum(self.lags_)
+        # With no rows left after differencing the forecaster reports the short series.
+        self.mean_, self.scale_ = standardization(difference(levels, self.lags_), self.standardize)
+        return self
+
+    def _resolve_seasonal_difference(self, levels):
+        m = self.seasonal_period
+        if self.seasonal_difference == "auto":
+            return needs_seasonal_difference(levels, m)
+        if self.seasonal_difference and m <= 1:
+            raise ValueError(
+                "seasonal_difference=True needs a seasonal period > 1; the seasonal "
+                f"period is {m}. Set seasonal_period, or use "
+                "difference for a first difference."
+            )
+        return bool(self.seasonal_difference)
+
+    def transform(self, values):
+        """The standardised, differenced series: ``n_lost_`` rows fewer than `values`.
+
+        Parameters
+        ----------
+        values : ndarray of shape (n_timesteps, n_targets)
+            A series with the columns of the training series (it, or it
+            extended by later rows).
+
+        Returns
+        -------
+        z : ndarray of shape (n_timesteps - n_lost_, n_targets)
+            Row ``i`` of `z` stands for row ``i + n_lost_`` of `values`.
+        """
+        return (difference(self._to_levels(values), self.lags_) - self.mean_) / self.scale_
+
+    def inverse_transform(self, z, history):
+        """The values of the rows `z` stands for, right after `history`.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_steps, n_targets)
+            Rows of the transformed series (a forecast of it).
+        history : ndarray of shape (n_history, n_targets)
+            The values just before the first row of `z`, in the units of
+            the data; only the last ``n_lost_`` rows are read.
+
+        Returns
+        -------
+        values : ndarray of shape (n_steps, n_targets)
+        """
+        levels = self._to_levels(history[len(history) - self.n_lost_ :])
+        out = undifference(z * self.scale_ + self.mean_, levels, self.lags_)
+        return np.exp(out) if self.log_ else out
+
+    def _to_levels(self, values):
+        if not self.log_:
+            return values
+        if (values <= 0).any():
+            raise ValueError("log=True needs strictly positive values; y has values <= 0.")
+        return np.log(values)

@@ -1,0 +1,104 @@
+"""Windows of the transformed series: the training pairs, and the inputs of each forecast.
+
+:func:`supervised_windows` is the one place rows are aligned, for training
+and prediction alike: it cuts windows with :func:`~skrnn.make_windows` and
+flattens them time-major (``window_length * n_channels`` columns, the layout
+any scikit-learn regressor and :class:`~skrnn.RNNRegressor` read). A forecast
+asks it for the window that would predict the next rows if they were known
+(:func:`input_window`), so the covariates a window carries at prediction are
+the ones it carried in training: known-future covariates, ``horizon`` rows
+later than the targets.
+
+Here `z` is the transformed series, shape (n_rows, n_targets), and `exog`
+its covariates on the same rows, shape (n_rows, n_exog), or None.
+"""
+
+import numpy as np
+
+from .._windowing import make_windows
+
+
+def auto_window_length(seasonal_period, n_rows, horizon):
+    """``max(2 * m, 10)``, shortened to keep half of the `n_rows` for training windows."""
+    return max(1, min(max(2 * seasonal_period, 10), (n_rows - horizon + 1) // 2))
+
+
+def supervised_windows(z, exog, window_length, horizon):
+    """Flattened input windows and their targets.
+
+    Returns
+    -------
+    X : ndarray of shape (n_windows, window_length * (n_targets + n_exog))
+        Window ``j`` holds rows ``[s_j, s_j + window_length)`` of `z` and rows
+        ``[s_j + horizon, s_j + window_length + horizon)`` of `exog`, time-major.
+    targets : ndarray of shape (n_windows,) or (n_windows, horizon * n_targets)
+        The `horizon` rows of `z` after each window, time-major; 1-D for one output.
+    """
+    X, Y = make_windows(z, window_length, horizon, exog=exog)
+    flat = Y.reshape(len(Y), -1)
+    return X.reshape(len(X), -1), flat[:, 0] if flat.shape[1] == 1 else flat
+
+
+def input_window(history, exog, window_length, horizon):
+    """Flattened input of the window that predicts the `horizon` rows after `history`.
+
+    The window :func:`supervised_windows` would cut if those rows were known:
+    they are given as placeholders and their targets dropped.
+
+    Parameters
+    ----------
+    history : ndarray of shape (n_rows, n_targets)
+        Known rows (at least `window_length`).
+    exog : ndarray of shape (n_rows + horizon, n_exog) or None
+        Covariates of the rows of `history` and of the `horizon` predicted rows.
+
+    Returns
+    -------
+    x : ndarray of shape (window_length * (n_targets + n_exog),)
+    """
+    rows = np.concatenate([history[len(history) - window_length :], np.zeros((horizon, history.shape[1]))])
+    exog = None if exog is None else exog[len(exog) - len(rows) :]
+    return supervised_windows(rows, exog, window_length, horizon)[0][0]
+
+
+def forecast_recursive(predict, histories, exogs, window_length, n_steps):
+    """Forecast `n_steps` rows after each history, one step at a time.
+
+    The one-step model's prediction joins the history the next window is cut from.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps flattened windows (n_histories, n_columns) to the next rows.
+    histories : list of ndarray of shape (n_rows, n_targets)
+    exogs : list of ndarray of shape (n_rows + n_steps, n_exog) or None
+        Covariates of each history and of its forecast steps.
+
+    Returns
+    -------
+    forecast : ndarray of shape (n_histories, n_steps, n_targets)
+    """
+    n, n_targets = len(histories), histories[0].shape[1]
+    buffer = np.stack([h[len(h) - window_length :] for h in histories])
+    exogs = [None if e is None else e[len(e) - window_length - n_steps :] for e in exogs]
+    for k in range(n_steps):
+        n_rows = window_length + k + 1  # the rows of the buffer and the one predicted
+        X = np.stack([input_window(b, _head(e, n_rows), window_length, 1) for b, e in zip(buffer, exogs)])
+        step = predict(X)
+        buffer = np.concatenate([buffer, step.reshape(n, 1, n_targets)], axis=1)
+    return buffer[:, window_length:]
+
+
+def forecast_direct(predict, histories, exogs, window_length, horizon, n_steps):
+    """Forecast the first `n_steps` of the `horizon` rows a direct model predicts at once.
+
+    Parameters are those of :func:`forecast_recursive`, each of `exogs`
+    covering `horizon` steps after its history.
+    """
+    n, n_targets = len(histories), histories[0].shape[1]
+    X = np.stack([input_window(h, e, window_length, horizon) for h, e in zip(histories, exogs)])
+    return np.asarray(predict(X)).reshape(n, horizon, n_targets)[:, :n_steps]
+
+
+def _head(exog, n_rows):
+    return None if exog is None else exog[:n_rows]
