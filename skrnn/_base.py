@@ -33,6 +33,7 @@ from ._input import (
     standardize_steps,
     to_list_of_sequences,
 )
+from ._threads import blas_threads
 from .preprocessing._scaler import channel_mean_scale
 
 # "logistic" is MLPRegressor's name for the sigmoid; both spellings are accepted.
@@ -261,9 +262,11 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         callback_ctx = self._init_callback_context(max_subtasks=1 if incremental else self.max_iter)
         callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
         try:
-            theta = self._fit_stochastic(
-                theta, (X3, lengths, Y, sample_weight), incremental, callback_ctx, (X, y)
-            )
+            batch = 200 if self.batch_size == "auto" else self.batch_size
+            with blas_threads(self.network_, min(batch, X3.shape[0])):
+                theta = self._fit_stochastic(
+                    theta, (X3, lengths, Y, sample_weight), incremental, callback_ctx, (X, y)
+                )
         except ValueError:
             self._optimizer = None  # its moments may hold the diverged steps
             raise
@@ -580,7 +583,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Validate ``X`` and return the raw network output with the sequence lengths."""
         check_is_fitted(self)
         X3, lengths = check_X(self, X, reset=False, dtype=np.dtype(self.dtype))
-        return self._raw_output(self.params_, *self._transform_input(X3, lengths)), lengths
+        with blas_threads(self.network_, min(X3.shape[0], _PREDICT_CHUNK)):
+            raw = self._raw_output(self.params_, *self._transform_input(X3, lengths))
+        return raw, lengths
 
     def _score_steps(self, X, y, sample_weight, metric):
         """Score of per-step predictions: every valid step of every sequence counts once,
