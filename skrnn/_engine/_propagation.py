@@ -33,6 +33,11 @@ from ._recurrent import (backward_direction, direction_size, final_state,
 from ._workspace import Workspace
 
 
+# Rows per tile of the batch axis at inference (a multiple of the sgemm/dgemm kernels'
+# column blocking on x86 and ARM builds of OpenBLAS and MKL).
+BATCH_TILE = 32
+
+
 def _sequence_context(spec, X, lengths):
     """Mask (1, T, B) and reversal index, or None for both when every length is T."""
     n, T, _ = X.shape
@@ -157,6 +162,8 @@ def forward(spec, theta, X, lengths=None):
     raw : ndarray of shape (n_samples, n_outputs), or (n_samples, n_timesteps,
         n_outputs) if ``spec.return_sequences``.
     """
+    n_samples = X.shape[0]
+    X, lengths = _pad_batch(X, lengths)
     ctx = _sequence_context(spec, X, lengths)
     layers, W_out, b_out = unpack(spec, theta)
     x = X.transpose(2, 1, 0)
@@ -165,7 +172,25 @@ def forward(spec, theta, X, lengths=None):
     if spec.pooling != "last":
         head_in, _ = pool(spec.pooling, head_in, ctx.mask, pool_weights(spec, theta))
     raw = _head(W_out, b_out, head_in)
-    return raw.transpose(2, 1, 0) if raw.ndim == 3 else raw.T
+    raw = raw.transpose(2, 1, 0) if raw.ndim == 3 else raw.T
+    return raw[:n_samples]
+
+
+def _pad_batch(X, lengths):
+    """Pad the batch axis with zero rows to a multiple of BATCH_TILE.
+
+    A matrix-product kernel computes a full tile of columns with one code path and the
+    columns of a partial edge tile with another, whose rounding can differ in the last
+    bit. With every batch a whole number of tiles, a row's prediction no longer depends on
+    which other rows share its batch (scikit-learn's subset and sample-order checks).
+    """
+    pad = -X.shape[0] % BATCH_TILE
+    if not pad:
+        return X, lengths
+    X = np.concatenate([X, np.zeros((pad,) + X.shape[1:], dtype=X.dtype)])
+    if lengths is not None:
+        lengths = np.concatenate([np.asarray(lengths), np.full(pad, X.shape[1])])
+    return X, lengths
 
 
 # ------------------------------------------------------------------------------------

@@ -167,3 +167,16 @@ def test_float32_agrees_with_float64(cell):
                                        lengths=lengths, alpha=0.1)
     assert loss32 == pytest.approx(loss64, rel=1e-5)
     assert np.linalg.norm(grad32 - grad64) < 1e-5 * np.linalg.norm(grad64)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_float32_predictions_do_not_depend_on_the_other_rows_of_the_batch(cell, pooling):
+    # a row alone, in a permuted batch or in a subset gives the same bits
+    rng = np.random.default_rng(3)
+    spec = make_network(3, (16,), 2, cell=cell, pooling=pooling, dtype=np.float32)
+    theta = init_params(spec, rng)
+    X = rng.standard_normal((75, 9, 3)).astype(np.float32)
+    full = forward(spec, theta, X)
+    for idx in (rng.permutation(75), rng.permutation(75)[:23], np.array([40])):
+        np.testing.assert_array_equal(forward(spec, theta, X[idx]), full[idx])
