@@ -1,17 +1,50 @@
 """Sphinx configuration for skrnn's documentation.
 
-Build with ``python -m pip install ".[docs]"`` and
-``sphinx-build -b html docs docs/_build/html``. Markdown pages
-(``performance.md``, ``forecast_quality.md``) are read with myst-parser, so they
-stay plain Markdown that also renders on GitHub. Gallery examples are not
-executed by default (they train networks); pass ``-D plot_gallery=1`` to run them.
+Build (what CI runs, after the tests, through ``.ci/docs``)::
+
+    python -m pip install ".[docs]"
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The build needs no network and fails on any warning:
+
+* **Cross-references** to Python, NumPy, pandas and scikit-learn resolve through
+  small inventories built from the text lists in ``docs/_inventories/`` (see
+  ``docs/_ext/offline_inventories.py``), not through downloads. ``nitpicky`` is
+  on, so a reference that nothing resolves is a warning instead of silently
+  plain text. With a network, ``SKRNN_DOCS_INTERSPHINX=online`` fetches the
+  projects' full inventories first (more links in the examples' code) and falls
+  back to the local ones without a warning.
+* **Maths** is converted to MathML at build time (``docs/_ext/mathml.py``): no
+  MathJax, no CDN.
+* **The gallery is executed**: every ``examples/plot_*.py`` runs, with one BLAS
+  thread (each in well under 30 s on 2 cores), and its figures go into the
+  pages. ``-D plot_gallery=0`` skips running them for a quick look at the text.
+
+Markdown pages (``performance.md`` and the other measurement pages,
+``CHANGELOG.md``) are read with myst-parser, so they stay plain Markdown that
+also renders on a code host.
 """
 
+import os
+import sys
+from pathlib import Path
+
 import skrnn
+from threadpoolctl import threadpool_limits
+
+# The gallery runs in this process, on two cores that CI shares with other work. skrnn
+# already keeps its small networks on one BLAS thread; the examples' scikit-learn
+# baselines (MLPRegressor, Ridge) get the same here (docs/performance.md, "Threads").
+threadpool_limits(1)
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+from offline_inventories import build_inventories  # noqa: E402  (after the path)
 
 project = "skrnn"
 author = "The skrnn developers"
-copyright = "The skrnn developers"
+copyright = "2026, The skrnn developers"
 release = skrnn.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -19,44 +52,71 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
-    "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    "mathml",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_inventories", "auto_examples/*.ipynb", "auto_examples/*.py",
+                    "auto_examples/*.zip"]
 
-# API pages: one generated page per public name (docs/gen_modules/), numpydoc style.
+# Every reference must resolve: a typo in :class:`~sklearn.pipline.Pipeline` is a
+# warning (and, with -W, a failed build), not a silently unlinked name.
+nitpicky = True
+
+# API pages: one generated page per public name (docs/gen_modules/), numpydoc style,
+# documenting every method skrnn defines, inherited ones included; the methods that
+# come from scikit-learn are left to its reference (see _skip_scikit_learn_members).
 autosummary_generate = True
-autodoc_default_options = {"members": True}
+autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = True
-numpydoc_xref_ignore = {"of", "shape", "or", "default", "optional", "array-like", "n_samples",
-                        "n_timesteps", "n_features", "n_outputs", "n_channels", "n_exog",
-                        "n_windows", "horizon", "n_params", "n_layers", "n_classes",
-                        "n_targets", "n_features_in_", "n_columns", "n_splits", "list",
-                        "arrays", "callable", "object", "scorer", "regressor", "instance",
-                        "None", "RandomState", "int", "float", "bool", "str"}
-
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "numpy": ("https://numpy.org/doc/stable/", None),
-    "sklearn": ("https://scikit-learn.org/stable/", None),
-    "pandas": ("https://pandas.pydata.org/docs/", None),
-    "matplotlib": ("https://matplotlib.org/stable/", None),
+# Words of the type descriptions that are not names to link: shape symbols and prose.
+numpydoc_xref_ignore = {
+    # prose
+    "of", "or", "and", "the", "same", "default", "optional", "shape", "array-like",
+    "list", "arrays", "objects", "object", "callable", "instance", "scorer", "regressor",
+    "regressors", "estimators", "splitter", "cross-validation", "None", "RandomState",
+    "int", "float", "bool", "str",
+    # shape symbols
+    "n_samples", "n_timesteps", "n_features", "n_outputs", "n_channels", "n_exog",
+    "n_windows", "horizon", "n_params", "n_layers", "n_classes", "n_targets",
+    "n_features_in_", "n_columns", "n_splits", "n_steps", "n_estimators", "window_length",
+    # The private engine type named by the network_ attribute of RNNRegressor and
+    # RNNClassifier: it has no page to link to (reported in issue 13, to be fixed in
+    # the estimators' docstrings).
+    "NetworkSpec",
 }
+
+_INVENTORY_URLS = {
+    "python": "https://docs.python.org/3/",
+    "numpy": "https://numpy.org/doc/stable/",
+    "pandas": "https://pandas.pydata.org/docs/",
+    "sklearn": "https://scikit-learn.org/stable/",
+}
+_local_inventories = build_inventories(HERE / "_inventories")
+if os.environ.get("SKRNN_DOCS_INTERSPHINX", "offline") == "online":
+    intersphinx_mapping = {name: (url, (None, str(_local_inventories[name])))
+                           for name, url in _INVENTORY_URLS.items()}
+else:
+    intersphinx_mapping = {name: (url, str(_local_inventories[name]))
+                           for name, url in _INVENTORY_URLS.items()}
+intersphinx_timeout = 10
+
+html_math_renderer = "mathml"
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "plot_gallery": "False",  # "True" with -D plot_gallery=1
+    "plot_gallery": "True",
+    "image_scrapers": ("matplotlib",),
     "doc_module": ("skrnn",),
-    "reference_url": {"skrnn": None},
     "backreferences_dir": "gen_modules/backreferences",
     "min_reported_time": 1,
     "write_computation_times": False,  # no docs/sg_execution_times.rst to commit
@@ -67,3 +127,20 @@ myst_heading_anchors = 3
 html_theme = "pydata_sphinx_theme"
 html_title = f"skrnn {release}"
 html_theme_options = {"navigation_with_keys": False}
+
+
+def _skip_scikit_learn_members(app, what, name, obj, skip, options):
+    """Leave out the methods skrnn's classes take from scikit-learn as they are.
+
+    ``get_params``, ``set_output``, ``set_callbacks``, the ``set_*_request`` methods
+    and the like are documented in scikit-learn's reference (each class page says
+    so); their docstrings link into scikit-learn's own docs, so copying them here
+    would tie this build to the labels of whichever scikit-learn release CI installs.
+    """
+    if (getattr(obj, "__module__", None) or "").partition(".")[0] == "sklearn":
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_scikit_learn_members)

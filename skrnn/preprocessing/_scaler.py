@@ -257,8 +257,8 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     The statistics are those of the pooled valid time steps: every step of every
     training sequence counts once and padding never counts, as if the sequences were
     concatenated, so a long sequence weighs more than a short one. They are computed by
-    :func:`skrnn.preprocessing._scaler.channel_mean_scale`, which the estimators use
-    too.
+    the private helper ``skrnn.preprocessing._scaler.channel_mean_scale``, which the
+    estimators use too.
 
     A constant channel (zero variance, up to rounding) gets ``scale_ = 1``, as in
     ``StandardScaler``: it is centred, not divided by zero. The variance is computed
