@@ -23,11 +23,35 @@ def clip_by_global_norm(grad, clip_norm):
     norm : float
         The norm of the gradient before clipping.
     """
-    with np.errstate(over="ignore"):  # an overflowing norm is inf: the caller's divergence check
-        norm = float(np.sqrt(np.dot(grad, grad)))
-    if clip_norm is not None and norm > clip_norm:
+    with np.errstate(over="ignore", under="ignore"):
+        norm = float(np.sqrt(np.dot(grad, grad)))  # fast, in grad's dtype
+    if not _TINY_NORM < norm < np.inf:  # the squares over- or underflowed that dtype
+        norm = _scaled_norm(grad)
+    if clip_norm is not None and clip_norm < norm < np.inf:  # inf: the caller's divergence
         grad *= clip_norm / norm
     return norm
+
+
+# Below this a float32 sum of squares may have lost terms to underflow (float32's
+# smallest normal number is 1.2e-38); above it, and below overflow, it is accurate.
+_TINY_NORM = 1e-15
+
+
+def _scaled_norm(grad):
+    """Euclidean norm of ``grad`` in float64, divided by its largest magnitude first.
+
+    A float32 gradient of 1e20 (tiny sample weights divide the loss by their sum)
+    overflows ``dot(grad, grad)`` although its norm is finite; entries of 1e-25
+    underflow to 0. Returns ``inf`` for a gradient holding inf or NaN (a real
+    divergence).
+    """
+    peak = float(np.max(np.abs(grad))) if grad.size else 0.0
+    if not np.isfinite(peak):
+        return np.inf
+    if peak == 0.0:
+        return 0.0
+    unit = grad.astype(np.float64) / peak
+    return peak * float(np.sqrt(np.dot(unit, unit)))
 
 
 # "adaptive": divide the rate by 5 at each stall, stop once it is this small (scikit-learn's rule)
