@@ -5,6 +5,8 @@ network outputs become predictions; everything else lives here. The numerical wo
 by the engine (``skrnn._engine``), which knows nothing of scikit-learn.
 """
 
+import copy
+import functools
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -12,6 +14,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
+# private, like the helpers of ._compat (where it belongs): sklearn's own setup/teardown
+# of the callbacks around a fit, needed for ensemble members, whose fit it does not wrap
+from sklearn.callback._callback_support import callback_management_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
@@ -28,6 +33,7 @@ from ._engine import POOLINGS, forward, init_params, loss_and_gradient, make_net
 from ._engine._optimizers import AdamOptimizer, SGDOptimizer, clip_by_global_norm
 from ._input import (
     check_X,
+    object_array_as_list,
     pad_sequence_targets,
     patch_steps,
     standardize_steps,
@@ -50,7 +56,49 @@ _AUTO_PATCH_STEPS = 32
 # Samples per engine call at predict time: large enough for efficient matrix products,
 # small enough that the forward buffers of a long series stay modest.
 _PREDICT_CHUNK = 2048
+
+# Below this sum of sample weights a divergence is explained by alpha / sum(weights).
+_TINY_WEIGHT_SUM = 1e-20
 _PREDICT_BUDGET = 64 * 2**20
+
+
+def unchanged_on_failure(fit_method):
+    """Decorate ``fit`` and ``partial_fit``: a call that does not return (bad input, a
+    divergence, a ``KeyboardInterrupt``, a failing callback) leaves the estimator
+    exactly as it was before it: every fitted attribute, the optimizer's moments and the
+    random generator (so an unfitted estimator stays unfitted), ensemble members
+    included. The price is one copy of the fitted state per call."""
+
+    @functools.wraps(fit_method)
+    def restoring(self, *args, **kwargs):
+        saved = _fitted_state(self)
+        try:
+            return fit_method(self, *args, **kwargs)
+        except BaseException:
+            _restore_fitted_state(self, saved)
+            raise
+
+    return restoring
+
+
+def _not_state(estimator, name):
+    """Constructor parameters and scikit-learn's callback bookkeeping (torn down by
+    ``_fit_context`` itself) are not fitted state."""
+    return name in estimator._get_param_names() or "callback" in name
+
+
+def _fitted_state(estimator):
+    # The callbacks are shared with the ensemble members: copies would be strangers.
+    memo = {id(cb): cb for cb in [getattr(estimator, "_skl_callbacks", None)] if cb}
+    return {name: copy.deepcopy(value, memo) for name, value in vars(estimator).items()
+            if not _not_state(estimator, name)}
+
+
+def _restore_fitted_state(estimator, saved):
+    for name in list(vars(estimator)):
+        if name not in saved and not _not_state(estimator, name):
+            delattr(estimator, name)
+    estimator.__dict__.update(saved)
 
 
 class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -201,8 +249,10 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "Found input variables with inconsistent numbers of samples: "
                 f"X has {X3.shape[0]}, y has {Y.shape[0]}."
             )
+        # float64 whatever the compute dtype: the engine normalises the loss by their sum
+        # in float64, and weights of 1e-50 or 1e50 must not become 0 or inf in float32
         sample_weight = _check_sample_weight(
-            sample_weight, X3, dtype=dtype, ensure_non_negative=True
+            sample_weight, X3, dtype=np.float64, ensure_non_negative=True
         )
         return X3, lengths, Y, sample_weight
 
@@ -234,6 +284,11 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_options()
         if self.n_estimators > 1:
             return self._fit_ensemble(X, y, sample_weight, incremental)
+        if self.activation != "tanh" and self.cell != "rnn":  # each member warns once
+            warnings.warn(
+                f"activation={self.activation!r} is ignored: it only applies to "
+                f"cell='rnn' (the Elman cell); cell={self.cell!r} uses its standard "
+                "sigmoid and tanh gates.", UserWarning, stacklevel=3)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         hidden = self._hidden_sizes()
@@ -261,15 +316,11 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # a subtask, so ProgressBar / ScoringMonitor can follow and stop training.
         callback_ctx = self._init_callback_context(max_subtasks=1 if incremental else self.max_iter)
         callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
-        try:
-            batch = 200 if self.batch_size == "auto" else self.batch_size
-            with blas_threads(self.network_, min(batch, X3.shape[0])):
-                theta = self._fit_stochastic(
-                    theta, (X3, lengths, Y, sample_weight), incremental, callback_ctx, (X, y)
-                )
-        except ValueError:
-            self._optimizer = None  # its moments may hold the diverged steps
-            raise
+        batch = 200 if self.batch_size == "auto" else self.batch_size
+        with blas_threads(self.network_, min(batch, X3.shape[0])):
+            theta = self._fit_stochastic(
+                theta, (X3, lengths, Y, sample_weight), incremental, callback_ctx, (X, y)
+            )
         self.params_ = theta
         callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
@@ -299,7 +350,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if hasattr(self, "_skl_callbacks"):
                     member._skl_callbacks = self._skl_callbacks
                 self._share_label_state(member)
-                member._fit(X, y, sample_weight, incremental)
+                with callback_management_context(member):  # no callback context left on it
+                    member._fit(X, y, sample_weight, incremental)
         _reissue_once(caught)  # one ConvergenceWarning for the ensemble, not one per member
         self._adopt_members(members)
         return self
@@ -491,7 +543,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
             norm = clip_by_global_norm(grad, self.clip_norm)
             if not (np.isfinite(loss) and np.isfinite(norm)):
-                self._diverged(loss)
+                self._diverged(loss, norm, float(weight_b.sum()))
             self._optimizer.update_params(theta, grad)
             batch_weight = float(weight_b.sum())
             if self.return_sequences:  # the batch loss is a mean over weighted valid steps
@@ -503,14 +555,24 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._diverged(np.nan)
         return total_loss / total_weight if total_weight > 0 else 0.0
 
-    def _diverged(self, loss):
+    def _diverged(self, loss, norm=np.nan, weight_sum=None):
+        what = (f"The training loss became {loss}" if not np.isfinite(loss) else
+                f"The gradient's norm became {norm} (loss {loss:.3g})")
+        if weight_sum is not None and weight_sum < _TINY_WEIGHT_SUM:
+            raise ValueError(
+                f"{what} in epoch {self.n_iter_ + 1}: a minibatch's sample weights sum "
+                f"to {weight_sum:.3g}, and the L2 penalty is divided by that sum (as in "
+                f"MLPRegressor), so alpha={self.alpha} weighs {self.alpha / weight_sum:.3g} "
+                f"times the data, beyond {self.dtype}. Multiply sample_weight by a "
+                "constant (only their ratios weigh the samples against each other), set "
+                "alpha=0, or use dtype='float64'. Nothing of this call was kept: the "
+                "estimator is as it was before it (unfitted if it was).")
         raise ValueError(
-            f"The training loss became {loss} in epoch {self.n_iter_ + 1}: the optimisation "
+            f"{what} in epoch {self.n_iter_ + 1}: the optimisation "
             f"diverged. Lower learning_rate_init (now {self.learning_rate_init}), set or "
             f"lower clip_norm (now {self.clip_norm}), or scale the inputs and targets "
-            "(e.g. with StandardScaler). No non-finite weights were kept: partial_fit and "
-            "warm starts keep the weights from before this call; a fresh fit leaves the "
-            "estimator unfitted."
+            "(e.g. with StandardScaler). Nothing of this call was kept: the estimator is "
+            "as it was before it (unfitted if it was)."
         )
 
     def _track_validation(self, theta, validation):
@@ -591,12 +653,28 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Score of per-step predictions: every valid step of every sequence counts once,
         weighted by its sequence's weight."""
         y_pred = self.predict(X)
+        y = object_array_as_list(y)
+        if len(y) != len(y_pred):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"X has {len(y_pred)}, y has {len(y)}.")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, y_pred, dtype=np.float64)
         if isinstance(y_pred, list):
-            y_pred = np.concatenate(y_pred)
+            y = [np.asarray(y_i) for y_i in y]
+            for i, (y_i, pred_i) in enumerate(zip(y, y_pred)):
+                if y_i.shape[:1] != pred_i.shape[:1]:
+                    raise ValueError(
+                        f"y[{i}] must have one target per time step of X[{i}] "
+                        f"({len(pred_i)}); got shape {y_i.shape}.")
             lengths = [len(y_i) for y_i in y]
-            y = np.concatenate([np.asarray(y_i) for y_i in y])
+            y, y_pred = np.concatenate(y), np.concatenate(y_pred)
         else:
             y = np.asarray(y)
+            if y.shape[:2] != y_pred.shape[:2]:
+                raise ValueError(
+                    "With return_sequences=True, y must have one target per time step: "
+                    f"shape {y_pred.shape[:2]}; got {y.shape}.")
             lengths = [y.shape[1]] * len(y)
             y, y_pred = y.reshape((-1,) + y.shape[2:]), y_pred.reshape((-1,) + y_pred.shape[2:])
         weights = None if sample_weight is None else np.repeat(sample_weight, lengths)

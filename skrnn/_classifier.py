@@ -12,8 +12,9 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from ._base import BaseRNN
+from ._base import BaseRNN, unchanged_on_failure
 from ._compat import _fit_context
+from ._input import is_sequence_list
 from ._regressor import _valid_steps
 
 
@@ -209,6 +210,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @unchanged_on_failure
     def fit(self, X, y, sample_weight=None):
         self._classes_given = False
         return super().fit(X, y, sample_weight)
@@ -216,6 +218,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     fit.__doc__ = BaseRNN.fit.__doc__
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @unchanged_on_failure
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over ``X`` and ``y``, starting from the current weights.
 
@@ -337,7 +340,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         if proba.shape[-1] == 1 and not self._label_binarizer.y_type_.startswith("multilabel"):
             proba = np.concatenate([1.0 - proba, proba], axis=-1)
         if self.network_.return_sequences:
-            return self._per_step_output(proba, lengths, ragged=isinstance(X, (list, tuple)))
+            return self._per_step_output(proba, lengths, ragged=is_sequence_list(X))
         return proba
 
     def predict_log_proba(self, X):
@@ -383,7 +386,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         if not self.network_.return_sequences:
             return labels
         labels = labels.reshape(n, raw.shape[1])
-        return self._per_step_output(labels, lengths, ragged=isinstance(X, (list, tuple)))
+        return self._per_step_output(labels, lengths, ragged=is_sequence_list(X))
 
     def score(self, X, y, sample_weight=None):
         """Accuracy of the predictions on ``X``.

@@ -38,6 +38,59 @@ def as_sequence_list(X, expect_sequences=False):
     return None
 
 
+def object_array_as_list(X):
+    """A 1-D object array of arrays (what ``np.array(sequences, dtype=object)`` makes of
+    ragged sequences) as the list of sequences it holds; anything else unchanged."""
+    if (
+        isinstance(X, np.ndarray)
+        and X.dtype == object
+        and X.ndim == 1
+        and X.size
+        and all(np.ndim(x) >= 1 for x in X)
+    ):
+        return list(X)
+    return X
+
+
+def is_sequence_list(X):
+    """Whether ``X`` is given as a list of sequences (per-step outputs are then a list)."""
+    return isinstance(object_array_as_list(X), (list, tuple))
+
+
+def _dtypes(part):
+    """The dtypes of an array-like without converting it (one per DataFrame column)."""
+    if hasattr(part, "dtypes") and not hasattr(part, "dtype"):  # a DataFrame
+        return list(part.dtypes)
+    if hasattr(part, "dtype"):
+        return [part.dtype]
+    try:
+        return [np.asarray(part).dtype]
+    except (ValueError, TypeError):  # ragged nested lists: check_array will explain
+        return []
+
+
+def check_numeric_dtype(part, name):
+    """Refuse what ``check_array`` would silently turn into numbers, or dump whole.
+
+    Dates and durations (datetime64, timedelta64) become counts of days or nanoseconds
+    since 1970 (TypeError: convert them to features yourself); complex numbers get
+    scikit-learn's "Complex data not supported", here without printing the array.
+    """
+    for dtype in _dtypes(part):
+        kind = getattr(dtype, "kind", None)
+        if kind in ("m", "M"):
+            raise TypeError(
+                f"{name} holds {dtype} values: dates and durations are not numbers to "
+                "skrnn. Convert them to numeric features first (e.g. elapsed seconds, "
+                "day of week)."
+            )
+        if kind == "c":
+            raise ValueError(
+                f"Complex data not supported: {name} has dtype {dtype}; pass its real "
+                "and imaginary parts as separate features."
+            )
+
+
 def _rank(X):
     """Rank of an array-like; 0 when NumPy cannot tell (scikit-learn then explains)."""
     if hasattr(X, "columns") or hasattr(X, "tocsr"):  # DataFrame or sparse: a table
@@ -83,6 +136,24 @@ def pad_sequences(sequences, dtype):
     for row, x in zip(X, checked):
         row[len(row) - len(x):] = x
     return X, lengths
+
+
+def _check_item_ranks(X):
+    """A list that is neither a table nor a list of sequences: say which item is wrong,
+    instead of NumPy's "inhomogeneous shape" from stacking it."""
+    try:
+        ranks = [np.ndim(x) for x in X]
+    except ValueError:  # an item is itself ragged: check_array will explain
+        return
+    for i, rank in enumerate(ranks):
+        if rank > 2:
+            raise ValueError(
+                f"X[{i}] must be one sequence, 1-D (T,) or 2-D (T, n_features); got a "
+                f"{rank}-D array. Pass a 3-D X as one array, not a list of arrays.")
+    if {1, 2} <= set(ranks):
+        raise ValueError(
+            f"X mixes 1-D and 2-D sequences (X[{ranks.index(1)}] is 1-D, "
+            f"X[{ranks.index(2)}] is 2-D); give every sequence the same rank.")
 
 
 def _check_3d(X, dtype):
@@ -153,8 +224,18 @@ def check_X(estimator, X, *, reset, dtype):
     lengths : ndarray of shape (n_samples,) or None
         Valid steps per sequence (right-aligned), ``None`` when all have ``n_timesteps``.
     """
+    X = object_array_as_list(X)
+    if isinstance(X, (list, tuple)) and len(X) == 0 or (
+            isinstance(X, np.ndarray) and X.ndim >= 1 and X.shape[0] == 0):
+        raise ValueError(
+            f"X is empty: it holds 0 samples (shape {np.shape(X)}); pass at least one "
+            "sequence.")
     expect_sequences = not reset and getattr(estimator, "_input_kind", None) == SEQUENCES
     sequences = as_sequence_list(X, expect_sequences)
+    if sequences is None and isinstance(X, (list, tuple)):
+        _check_item_ranks(X)
+    for i, part in enumerate(sequences) if sequences is not None else [(None, X)]:
+        check_numeric_dtype(part, "X" if i is None else f"X[{i}]")
     if sequences is None and _rank(X) < 3:
         _check_input_kind(estimator, TABULAR, reset)
         X2 = validate_data(estimator, X, reset=reset, dtype=dtype)
@@ -180,13 +261,16 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
     sequence's first target, so that label encoders never see an invented value; they carry
     zero weight in the loss.
     """
+    y = object_array_as_list(y)
     if lengths is not None and not isinstance(y, (list, tuple)):
         raise ValueError(
             "X holds sequences of different lengths: pass y as a list of per-sequence "
             "targets, one array of length T_i for each X[i] (a padded array would have to "
             "guess where the padding is)."
         )
-    if isinstance(y, (list, tuple)) and lengths is not None:
+    if isinstance(y, (list, tuple)):
+        if lengths is None:  # equally long sequences: check each row all the same
+            lengths = np.full(n_samples, n_timesteps)
         if len(y) != n_samples:
             raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
         rows = [np.asarray(y_i) for y_i in y]
@@ -195,6 +279,16 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
                 raise ValueError(
                     f"y[{i}] must have one target per time step of X[{i}] ({n}); got "
                     f"shape {row.shape}."
+                )
+            if row.ndim > 2:
+                raise ValueError(
+                    f"y[{i}] must be 1-D (T_i,) or 2-D (T_i, n_outputs); got shape "
+                    f"{row.shape}."
+                )
+            if row.shape[1:] != rows[0].shape[1:]:
+                raise ValueError(
+                    "Every y[i] must have the same number of outputs per step: y[0] has "
+                    f"shape {rows[0].shape}, y[{i}] has shape {row.shape}."
                 )
         dtype = np.result_type(*rows)  # not rows[0]'s: ints first would truncate floats
         Y = np.empty((n_samples, n_timesteps) + rows[0].shape[1:], dtype=dtype)

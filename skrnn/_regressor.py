@@ -5,8 +5,9 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._base import BaseRNN
+from ._base import BaseRNN, unchanged_on_failure
 from ._compat import _fit_context
+from ._input import check_numeric_dtype, is_sequence_list
 from .preprocessing._scaler import channel_mean_scale
 
 
@@ -205,12 +206,14 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @unchanged_on_failure
     def fit(self, X, y, sample_weight=None):
         return super().fit(X, y, sample_weight)
 
     fit.__doc__ = BaseRNN.fit.__doc__
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @unchanged_on_failure
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch over ``X`` and ``y``, starting from the current weights.
 
@@ -254,11 +257,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         if self.n_outputs_ == 1:
             y = y[..., 0]
         if self.network_.return_sequences:
-            return self._per_step_output(y, lengths, ragged=isinstance(X, (list, tuple)))
+            return self._per_step_output(y, lengths, ragged=is_sequence_list(X))
         return y
 
     def _encode_targets(self, y, reset):
         dtype = np.dtype(self.dtype)
+        check_numeric_dtype(y, "y")
         y = check_array(
             y, ensure_2d=False, allow_nd=True, dtype=dtype, input_name="y",
             ensure_min_samples=0,
