@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 
 from offline_inventories import build_inventories  # noqa: E402  (after the path)
+from xref_words import NotNames  # noqa: E402
 
 project = "skrnn"
 author = "The skrnn developers"
@@ -76,17 +77,13 @@ autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = True
-# Words of the type descriptions that are not names to link: shape symbols and prose.
+# Words of the type descriptions that are not names to link: prose here, and every shape
+# symbol n_<something> (made a NotNames in setup(), once Sphinx has checked the types).
 numpydoc_xref_ignore = {
-    # prose
     "of", "or", "and", "the", "same", "default", "optional", "shape", "array-like",
     "list", "arrays", "objects", "object", "callable", "instance", "scorer", "regressor",
     "regressors", "estimators", "splitter", "cross-validation", "None", "RandomState",
-    "int", "float", "bool", "str",
-    # shape symbols
-    "n_samples", "n_timesteps", "n_features", "n_outputs", "n_channels", "n_exog",
-    "n_windows", "horizon", "n_params", "n_layers", "n_classes", "n_targets",
-    "n_features_in_", "n_columns", "n_splits", "n_steps", "n_estimators", "window_length",
+    "int", "float", "bool", "str", "horizon", "window_length",
     # The private engine type named by the network_ attribute of RNNRegressor and
     # RNNClassifier: it has no page to link to (reported in issue 13, to be fixed in
     # the estimators' docstrings).
@@ -142,5 +139,13 @@ def _skip_scikit_learn_members(app, what, name, obj, skip, options):
     return None
 
 
+def _ignore_shape_symbols(app):
+    # At builder-inited: Sphinx checks config types at config-inited and again when the
+    # theme loads, and accepts only a plain set there; numpydoc reads the value later,
+    # for each docstring.
+    app.config.numpydoc_xref_ignore = NotNames(app.config.numpydoc_xref_ignore)
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_scikit_learn_members)
+    app.connect("builder-inited", _ignore_shape_symbols)
