@@ -30,7 +30,13 @@ from ._compat import (
     _check_sample_weight,
 )
 from ._engine import POOLINGS, forward, init_params, loss_and_gradient, make_network
-from ._engine._optimizers import AdamOptimizer, SGDOptimizer, clip_by_global_norm
+from ._engine._optimizers import (
+    AdamOptimizer,
+    SGDOptimizer,
+    clip_by_global_norm,
+    optimizer_from_state,
+    optimizer_state,
+)
 from ._input import (
     check_X,
     object_array_as_list,
@@ -377,6 +383,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 delattr(self, name)
         self.estimators_ = members
         self.params_ = np.stack([m.params_ for m in members])
+        for member, row in zip(members, self.params_):
+            member.params_ = row  # one copy of the weights (fits train on copies)
         self.n_iter_ = max(m.n_iter_ for m in members)
         self.t_ = max(m.t_ for m in members)
         self.loss_curve_ = _mean_curve([m.loss_curve_ for m in members])
@@ -615,6 +623,42 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             line += f", validation score = {self.validation_scores_[-1]:.6f}"
         print(f"{line}, time = {seconds:.2f}s")
 
+    # ------------------------------------------------------------------ persistence
+    def __getstate__(self):
+        """The estimator's state as plain data, for pickle, joblib and skops.
+
+        The engine's objects become dicts of str, numbers and arrays: ``network_`` its
+        :func:`~skrnn._engine.make_network` arguments, ``_optimizer`` its moments and
+        step count (without its scratch buffer); ensemble members are stored as their
+        states without ``params_``, which are the rows of the ensemble's ``params_``.
+        So a saved model names no class but the estimator's (docs/persistence.md).
+        """
+        state = dict(super().__getstate__())
+        if state.get("network_") is not None:
+            state["network_"] = _network_arguments(state["network_"])
+        if state.get("_optimizer") is not None:
+            state["_optimizer"] = optimizer_state(state["_optimizer"])
+        if "estimators_" in state:
+            state["estimators_"] = [
+                {k: v for k, v in member.__getstate__().items() if k != "params_"}
+                for member in state["estimators_"]]
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("network_"), dict):
+            state["network_"] = make_network(**state["network_"])
+        if isinstance(state.get("_optimizer"), dict):
+            state["_optimizer"] = optimizer_from_state(state["_optimizer"])
+        if state.get("estimators_") and isinstance(state["estimators_"][0], dict):
+            members = []
+            for member_state, row in zip(state["estimators_"], state["params_"]):
+                member = type(self).__new__(type(self))
+                member.__setstate__({**member_state, "params_": row})
+                members.append(member)
+            state["estimators_"] = members
+        super().__setstate__(state)
+
     # ------------------------------------------------------------------ prediction
     def __sklearn_is_fitted__(self):
         return hasattr(self, "params_")
@@ -703,6 +747,15 @@ def _mean_curve(curves):
     longest = max(len(curve) for curve in curves)
     return [float(np.mean([curve[epoch] for curve in curves if epoch < len(curve)]))
             for epoch in range(longest)]
+
+
+def _network_arguments(spec):
+    """The :func:`~skrnn._engine.make_network` arguments that rebuild ``spec``."""
+    return dict(
+        n_features=spec.n_features, hidden_layer_sizes=list(spec.hidden_layer_sizes),
+        n_outputs=spec.n_outputs, cell=spec.cell, activation=spec.activation,
+        bidirectional=spec.bidirectional, return_sequences=spec.return_sequences,
+        pooling=spec.pooling, dtype=spec.dtype.name)
 
 
 def _take(lengths, idx):

@@ -33,7 +33,9 @@ def _state(value):
     if isinstance(value, dict):
         return {k: _state(v) for k, v in value.items()}
     if hasattr(value, "__dict__") and not isinstance(value, type):
-        return (type(value).__name__, _state(vars(value)))
+        # an optimizer's _step is scratch memory, overwritten before every read
+        return (type(value).__name__, _state({k: v for k, v in vars(value).items()
+                                              if k != "_step"}))
     if isinstance(value, float) and np.isnan(value):
         return "nan"
     return value

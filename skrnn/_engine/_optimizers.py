@@ -201,3 +201,40 @@ class AdamOptimizer:
         """Decide whether to stop when training stalls; ``"adaptive"`` first lowers the rate."""
         stop, self.rate = _on_stall(self.lr_schedule, self.rate, msg, verbose)
         return stop
+
+
+# ------------------------------------------------------------------------------------
+# Persistence: an optimizer as plain data (str, numbers, arrays), so that a saved model
+# holds no engine class (skops loads plain data without trusting extra types).
+# ------------------------------------------------------------------------------------
+
+_OPTIMIZERS = {"sgd": SGDOptimizer, "adam": AdamOptimizer}
+
+
+def optimizer_state(optimizer):
+    """The optimizer's state as a dict of plain values: its kind, hyper-parameters,
+    step count and moment arrays; the per-step scratch buffer is left out.
+
+    Examples
+    --------
+    >>> opt = AdamOptimizer(3, learning_rate_init=0.01)
+    >>> state = optimizer_state(opt)
+    >>> state["kind"], state["m"].shape, "_step" in state
+    ('adam', (3,), False)
+    >>> restored = optimizer_from_state(state)
+    >>> type(restored).__name__, restored.learning_rate
+    ('AdamOptimizer', 0.01)
+    """
+    kind = {cls: name for name, cls in _OPTIMIZERS.items()}[type(optimizer)]
+    return {"kind": kind, **{k: v for k, v in vars(optimizer).items() if k != "_step"}}
+
+
+def optimizer_from_state(state):
+    """Rebuild the optimizer :func:`optimizer_state` described."""
+    attributes = {k: v for k, v in state.items() if k != "kind"}
+    cls = _OPTIMIZERS[state["kind"]]
+    optimizer = cls.__new__(cls)
+    optimizer.__dict__.update(attributes)
+    moments = attributes["m"] if cls is AdamOptimizer else attributes["velocity"]
+    optimizer._step = np.empty_like(moments)
+    return optimizer
