@@ -25,6 +25,12 @@ from ._compat import (
 __all__ = ["make_windows", "WindowTransformer"]
 
 _FLOAT_DTYPES = [np.float64, np.float32]
+# NumPy dtype kinds that are not real numbers: what they hold, and a way to numbers.
+_NOT_REAL = {
+    "M": ("dates", "e.g. to calendar features or to time elapsed in seconds"),
+    "m": ("durations", "e.g. to seconds with .total_seconds() or / np.timedelta64(1, 's')"),
+    "c": ("complex numbers", "e.g. to their real and imaginary parts as two columns"),
+}
 
 
 def _check_positive_int(value, name):
@@ -35,8 +41,39 @@ def _check_positive_int(value, name):
     return int(value)
 
 
+class NotRealDataError(TypeError, ValueError):
+    """Dates, durations or complex numbers where real numbers are needed.
+
+    A TypeError, and a ValueError too: scikit-learn refuses complex data with
+    ``ValueError("Complex data not supported")``, which its estimator checks
+    and existing ``except ValueError`` code expect.
+    """
+
+
+def _check_real_dtypes(values, name):
+    """Raise NotRealDataError for datetime, timedelta and complex data (a DataFrame's column named).
+
+    check_array would turn dates and durations into nanosecond counts silently.
+    """
+    if hasattr(values, "dtypes") and not hasattr(values, "dtype"):  # a DataFrame
+        dtypes = list(values.dtypes.items())
+    else:
+        dtype = getattr(values, "dtype", None)
+        dtypes = [(None, np.asarray(values).dtype if dtype is None else dtype)]
+    for column, dtype in dtypes:
+        if getattr(dtype, "kind", "O") in _NOT_REAL:
+            where = name if column is None else f"{name}'s column {column!r}"
+            what, how = _NOT_REAL[dtype.kind]
+            prefix = "Complex data not supported: " if dtype.kind == "c" else ""
+            raise NotRealDataError(
+                f"{prefix}{where} has dtype {dtype} ({what}); windows need real numbers: "
+                f"convert it, {how}."
+            )
+
+
 def _as_float_series(values, name):
     """Validate a series as a finite float array of rank 1 or 2 (rows are time)."""
+    _check_real_dtypes(values, name)
     arr = check_array(
         values, ensure_2d=False, allow_nd=True, dtype=_FLOAT_DTYPES, input_name=name
     )
@@ -108,7 +145,8 @@ def make_windows(y, window_length, horizon=1, *, step=1, exog=None):
     Raises
     ------
     TypeError
-        If ``window_length``, ``horizon`` or ``step`` is not an int.
+        If ``window_length``, ``horizon`` or ``step`` is not an int, or if
+        ``y`` or ``exog`` holds dates, durations or complex numbers.
     ValueError
         If one of them is below 1, if ``y`` has fewer than ``window_length +
         horizon`` rows, if ``y`` or ``exog`` contains NaN or infinity, if
@@ -286,6 +324,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
+        _check_real_dtypes(X, "X")
         validate_data(self, X, dtype=_FLOAT_DTYPES)
         return self
 
@@ -305,6 +344,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             float32; anything else becomes float64.
         """
         check_is_fitted(self)
+        _check_real_dtypes(X, "X")
         X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
         padded = self._pad_start(X)
         windows = _sliding(padded, self.window_length, np.arange(X.shape[0]))
@@ -315,6 +355,12 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         pad_width = ((self.window_length - 1, 0), (0, 0))
         if self.fill == "edge":
             return np.pad(X, pad_width, mode="edge")
+        largest = float(np.finfo(X.dtype).max)
+        if abs(self.fill) > largest:
+            raise ValueError(
+                f"fill={self.fill} does not fit in X's dtype {X.dtype} (largest {largest:.3g}), "
+                "which the output keeps: pass float64 X or a smaller fill."
+            )
         return np.pad(X, pad_width, mode="constant", constant_values=self.fill)
 
     def get_feature_names_out(self, input_features=None):
