@@ -21,6 +21,9 @@ KPSS_CRITICAL_5PCT = 0.463
 LOG_SLOPE_MARGIN = 2.0
 # Seasonal strength above which the seasonal difference is taken (R's forecast::nsdiffs).
 SEASONAL_STRENGTH_THRESHOLD = 0.64
+# Values whose binary exponent is beyond this (about 1e150 or 1e-150) are rescaled by a power
+# of two before any arithmetic: their squares would overflow (or underflow) a float64.
+EXTREME_EXPONENT = 500
 
 
 # --- exactly invertible differencing ---------------------------------------------------
@@ -53,16 +56,35 @@ def undifference(diffs, history, lags):
     return out
 
 
+def power_of_two_unit(values):
+    """A power of two near the largest absolute value of extreme magnitude, else 1.
+
+    Dividing by a power of two is exact in floating point, so the arithmetic on
+    ``values / unit`` gives the results on `values` scaled by exactly `unit`,
+    without the overflow of squares (and sums) of values beyond about 1e154,
+    nor the underflow of those of tiny values. Values whose binary exponent
+    is within ``EXTREME_EXPONENT`` get 1: nothing changes for them.
+    """
+    largest = float(np.max(np.abs(values))) if values.size else 0.0
+    exponent = math.frexp(largest)[1]  # largest = mantissa * 2 ** exponent, mantissa in [0.5, 1)
+    if largest == 0 or abs(exponent) <= EXTREME_EXPONENT:
+        return 1.0
+    return math.ldexp(1.0, exponent)
+
+
 def standardization(values, standardize=True):
     """Column means and standard deviations to standardise `values` with.
 
     A constant column gets scale 1; no standardisation (or no rows) gives
-    means 0 and scales 1.
+    means 0 and scales 1. Columns of extreme magnitude are computed on a power
+    of two (:func:`power_of_two_unit`), so they do not overflow.
     """
     if not standardize or len(values) == 0:
         return np.zeros(values.shape[1]), np.ones(values.shape[1])
-    scale = values.std(axis=0)
-    return values.mean(axis=0), np.where(scale > 0, scale, 1.0)
+    units = np.array([power_of_two_unit(column) for column in values.T])
+    scaled = values / units
+    scale = scaled.std(axis=0) * units
+    return scaled.mean(axis=0) * units, np.where(scale > 0, scale, 1.0)
 
 
 # --- the "auto" rules -------------------------------------------------------------------
@@ -169,7 +191,10 @@ def needs_seasonal_difference(values, m):
 class LevelTransform:
     """Log, seasonal difference, ordinary differences and standardisation, fitted on a series.
 
-    Applied in that order: ``z = (diff(log(y)) - mean) / scale``. Each
+    Applied in that order: ``z = (diff(log(y / unit)) - mean) / scale``, where
+    ``unit`` is 1 except for values of extreme magnitude (beyond about 1e150 or
+    1e-150), which are first divided by a power of two near their largest
+    absolute value: exactly, so that no square or sum overflows. Each
     ``"auto"`` choice is decided on the series as transformed so far (the
     ordinary difference after the seasonal one, as R's ``ndiffs`` after
     ``nsdiffs``). The parameters mean what the :class:`RNNForecaster`
@@ -195,6 +220,8 @@ class LevelTransform:
     n_lost_ : int
         Rows the differences drop at the start, ``sum(lags_)``: the rows of
         history :meth:`inverse_transform` needs.
+    unit_ : float
+        The power of two the values are divided by first (1 for ordinary values).
     mean_, scale_ : ndarray of shape (n_targets,)
         Standardisation of the differenced series (0 and 1 without it).
     """
@@ -220,7 +247,8 @@ class LevelTransform:
             The fitted transform.
         """
         m = self.seasonal_period
-        self.log_ = needs_log(values, m) if self.log == "auto" else bool(self.log)
+        self.unit_ = power_of_two_unit(values)
+        self.log_ = needs_log(values / self.unit_, m) if self.log == "auto" else bool(self.log)
         levels = self._to_levels(values)
         self.seasonal_difference_ = self._resolve_seasonal_difference(levels)
         seasonal_lags = [m] * self.seasonal_difference_
@@ -279,9 +307,12 @@ class LevelTransform:
         """
         levels = self._to_levels(history[len(history) - self.n_lost_ :])
         out = undifference(z * self.scale_ + self.mean_, levels, self.lags_)
-        return np.exp(out) if self.log_ else out
+        out = np.exp(out) if self.log_ else out
+        return out if self.unit_ == 1.0 else out * self.unit_
 
     def _to_levels(self, values):
+        if self.unit_ != 1.0:
+            values = values / self.unit_
         if not self.log_:
             return values
         if (values <= 0).any():
