@@ -6,11 +6,17 @@ A forecaster is scored on a *series*, not on ``(X, y)`` pairs:
 y_test)`` with the fold's test period as the only data, so a forecast scorer
 forecasts ``len(y_test)`` steps past the end of the training data and compares
 the forecast with ``y_test``.
+
+scikit-learn's own scoring strings (``"neg_mean_absolute_error"``...) need
+the test period as ``y_true`` too: they work when the series is passed as both
+``X`` and ``y`` (``cross_val_score(forecaster, y, y, ...)``, see
+:class:`~skrnn.RNNForecaster`), or through ``make_forecast_scorer(name)``.
 """
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import mean_absolute_error, root_mean_squared_error
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import get_scorer, get_scorer_names, mean_absolute_error, root_mean_squared_error
 from sklearn.utils.metadata_routing import MetadataRequest
 
 __all__ = [
@@ -19,30 +25,37 @@ __all__ = [
     "seasonal_period_from_freq",
 ]
 
-# Seasonal period m by offset class: the usual calendar cycle of each sampling rate.
-_PERIODS = {
-    "MonthBegin": 12,
-    "MonthEnd": 12,
-    "BusinessMonthBegin": 12,
-    "BusinessMonthEnd": 12,
-    "QuarterBegin": 4,
-    "QuarterEnd": 4,
-    "BQuarterBegin": 4,
-    "BQuarterEnd": 4,
-    "Day": 7,
-    "BusinessDay": 5,
-    "Hour": 24,
-}
+# The natural cycle of each kind of pandas offset, in steps of the offset with n=1.
+# Checked in order: CustomBusinessDay is a BusinessDay, and Day is a Tick in pandas 2.
+_offsets = pd.offsets
+_CYCLES = (
+    ((_offsets.YearBegin, _offsets.YearEnd, _offsets.BYearBegin, _offsets.BYearEnd), 1),
+    ((_offsets.QuarterBegin, _offsets.QuarterEnd, _offsets.BQuarterBegin, _offsets.BQuarterEnd), 4),
+    ((_offsets.MonthBegin, _offsets.MonthEnd, _offsets.BusinessMonthBegin, _offsets.BusinessMonthEnd,
+      _offsets.CustomBusinessMonthBegin, _offsets.CustomBusinessMonthEnd,
+      _offsets.WeekOfMonth, _offsets.LastWeekOfMonth), 12),
+    ((_offsets.SemiMonthBegin, _offsets.SemiMonthEnd), 24),
+    ((_offsets.Week,), 52),
+    ((_offsets.BusinessDay,), 5),
+    ((_offsets.Day,), 7),
+    ((_offsets.Hour,), 24),
+    ((_offsets.Minute,), 24 * 60),
+)
 
 
 def seasonal_period_from_freq(freq):
     """Seasonal period ``m`` that goes with a pandas frequency.
 
-    12 for monthly, 4 for quarterly, 7 for daily, 5 for business-daily and 24
-    for hourly data; 1 (no seasonality) for anything else, yearly and weekly
-    included (52 weeks is not a whole number of weeks per year, and a
-    52-step window is long for a small network), and for ``None`` (integer
-    index). Multiples such as ``"2h"`` also get 1: their cycle is not obvious.
+    The rule: ``m`` is the number of steps of the frequency in the next
+    natural cycle: the year for quarterly (4), monthly (12), semi-monthly
+    (24) and weekly (52) data, the week for daily (7) and business-daily (5)
+    data, the day for hourly (24) and minutely data (``"15min"``: 96,
+    ``"30min"``: 48). A multiple of a frequency divides the cycle (``"2h"``:
+    12, ``"2W"``: 26, ``"3ME"``: 4) when it divides it into whole steps, and
+    gives 1 otherwise (``"5h"``, ``"2D"``). Yearly data, seconds and anything
+    finer or without a cycle here (business hours, ``None`` for an integer
+    index) get 1: no seasonality. 52 weeks are a year to within a day and a
+    quarter, close enough for a lag.
 
     Parameters
     ----------
@@ -57,15 +70,16 @@ def seasonal_period_from_freq(freq):
     Examples
     --------
     >>> from skrnn import seasonal_period_from_freq
-    >>> seasonal_period_from_freq("MS"), seasonal_period_from_freq("YS")
-    (12, 1)
+    >>> [seasonal_period_from_freq(f) for f in ["MS", "W", "D", "h", "15min", "2h", "YS"]]
+    [12, 52, 7, 24, 96, 12, 1]
     """
     if freq is None:
         return 1
     offset = pd.tseries.frequencies.to_offset(freq)
-    if offset.n != 1:
-        return 1
-    return _PERIODS.get(type(offset).__name__, 1)
+    for kinds, cycle in _CYCLES:
+        if isinstance(offset, kinds):
+            return cycle // offset.n if offset.n > 0 and cycle % offset.n == 0 else 1
+    return 1
 
 
 def _as_2d(values):
@@ -145,16 +159,29 @@ def _mase(y_true, y_pred, y_train, m):
 FORECAST_METRICS = {"mae": _mae, "rmse": _rmse, "mase": _mase}
 
 
+class _MadeForecast(RegressorMixin, BaseEstimator):
+    """A regressor whose ``predict`` returns a forecast already made, for scikit-learn's scorers."""
+
+    def __init__(self, forecast=None):
+        self.forecast = forecast
+
+    def predict(self, X):
+        """Return the stored forecast whatever `X` is."""
+        return self.forecast
+
+
 class _ForecastScorer:
-    """Callable ``scorer(forecaster, y_test, exog=None)`` returning ``-metric``."""
+    """Callable ``scorer(forecaster, y_test, exog=None)``: ``-metric``, or a scikit-learn scorer's value."""
 
     def __init__(self, metric, seasonal_period=None):
         self.metric = metric
         self.seasonal_period = seasonal_period
 
     def __call__(self, forecaster, y, y_true=None, exog=None):
-        # GridSearchCV passes the test fold as X and y_true=None.
+        # GridSearchCV passes the test fold as X and y_true=None (or the same fold again).
         y_true, y_pred = forecaster.observed_and_forecast(y, exog)
+        if self.metric not in FORECAST_METRICS:
+            return get_scorer(self.metric)(_MadeForecast(_squeeze(y_pred)), y_true, _squeeze(y_true))
         m = forecaster.seasonal_period_ if self.seasonal_period is None else self.seasonal_period
         return -FORECAST_METRICS[self.metric](y_true, y_pred, forecaster.y_train_, m)
 
@@ -180,16 +207,22 @@ def make_forecast_scorer(metric="mase", *, seasonal_period=None):
     forecasts ``len(y_test)`` steps past the end of the forecaster's training
     data (with ``exog`` as future covariates) and returns the **negated**
     error, so that greater is better as scikit-learn's model selection
-    expects (like its ``"neg_mean_absolute_error"``).
+    expects (like its ``"neg_mean_absolute_error"``). Unlike scikit-learn's
+    scoring strings it needs only the test period (``cross_val_score(forecaster,
+    y, ...)``, no ``y`` twice) and takes the fold's covariates under metadata
+    routing.
 
     Parameters
     ----------
-    metric : {"mase", "mae", "rmse"}, default="mase"
+    metric : {"mase", "mae", "rmse"} or str, default="mase"
         Error to negate. ``"mae"`` and ``"rmse"`` come from
         :mod:`sklearn.metrics`; ``"mase"`` is
         :func:`mean_absolute_scaled_error`, scaled on the training data of
         each fold. With several target columns the errors are averaged over
-        columns.
+        columns. Any other name is one of scikit-learn's regression scoring
+        strings (``"neg_mean_absolute_percentage_error"``, ``"r2"``...): the
+        scorer then returns what that scorer returns for the forecast (its
+        sign included).
     seasonal_period : int, default=None
         Seasonal lag of the MASE scale. None uses the forecaster's
         ``seasonal_period_`` (inferred from the frequency).
@@ -214,9 +247,15 @@ def make_forecast_scorer(metric="mase", *, seasonal_period=None):
     >>> scores.round(6) + 0.0
     array([0., 0., 0.])
     """
-    if metric not in FORECAST_METRICS:
+    if metric not in FORECAST_METRICS and metric not in get_scorer_names():
         raise ValueError(
-            f"metric must be one of {sorted(FORECAST_METRICS)}, got {metric!r}."
+            f"metric must be one of {sorted(FORECAST_METRICS)} or a scikit-learn "
+            f"scoring string (sklearn.metrics.get_scorer_names()), got {metric!r}."
         )
     return _ForecastScorer(metric, seasonal_period)
+
+
+def _squeeze(values):
+    """One column as a 1-D array, as scikit-learn's regression metrics see a Series."""
+    return values[:, 0] if values.shape[1] == 1 else values
 
