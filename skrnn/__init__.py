@@ -13,6 +13,7 @@ from .forecasting import (
     seasonal_period_from_freq,
 )
 from ._classifier import RNNClassifier
+from ._onnx import to_onnx
 from ._regressor import RNNRegressor
 from .preprocessing import SequenceScaler
 from ._windowing import WindowTransformer, make_windows
@@ -31,4 +32,5 @@ __all__ = [
     "make_forecast_scorer",
     "mean_absolute_scaled_error",
     "seasonal_period_from_freq",
+    "to_onnx",
 ]
