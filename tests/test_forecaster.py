@@ -326,16 +326,6 @@ def test_grid_search_passes_exog_per_fold_with_metadata_routing():
     assert default_scores.max() > -1e-3
 
 
-def test_exog_without_routing_fails_clearly_at_scoring():
-    y, exog = exog_problem(120)
-    search = GridSearchCV(
-        RNNForecaster(Ridge()), {"window_length": [3]}, cv=TimeSeriesSplit(2, test_size=5),
-        error_score="raise",
-    )
-    with pytest.raises(ValueError, match="fitted with exog"):
-        search.fit(y, exog=exog)
-
-
 def test_score_checks_that_y_continues_the_training_data():
     y = load_airline()
     forecaster = RNNForecaster(Ridge()).fit(y.iloc[:-24])

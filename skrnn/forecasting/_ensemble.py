@@ -5,17 +5,30 @@ its minibatches; averaging members fitted with different seeds removes much
 of that variance. An estimator without a ``random_state`` gets one member.
 """
 
+import math
+
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from .._regressor import RNNRegressor
 
 
+class DefaultForecastNetwork(RNNRegressor):
+    """An :class:`~skrnn.RNNRegressor` marked as the forecaster's default network.
+
+    It is an ``RNNRegressor`` in every respect (same parameters, same fit);
+    the class only tells the forecaster to fit it to the number of windows
+    (:func:`adapt_to_windows`), as it does for ``estimator=None``. Tuning the
+    default (``set_params(estimator__hidden_layer_sizes=8)`` on a forecaster
+    with ``estimator=None``) puts one in the ``estimator`` parameter, and
+    ``clone`` keeps its class, so the tuned default is adapted as the default is.
+    """
+
+
 def default_estimator():
     """The regressor used when ``estimator=None`` (documented in RNNForecaster)."""
-    return RNNRegressor(
+    return DefaultForecastNetwork(
         cell="gru",
         hidden_layer_sizes=(16,),
         solver="adam",
@@ -65,16 +78,26 @@ def new_members(make_member, n_estimators, random_state):
     return [make_member(int(seed)) for seed in seeds]
 
 
-def cap_batch_size(member, n_samples):
-    """Cap an RNNRegressor's minibatch at the windows it trains on, so a short series fits quietly.
+def adapt_to_windows(member, n_windows):
+    """Fit the default network's early stopping and minibatch to the windows it trains on.
 
-    Early stopping holds out a validation split; train_test_split's sizes are the
-    ones RNNRegressor splits with (no shuffle needed to count them).
+    Early stopping holds out ``ceil(validation_fraction * n_windows)`` windows
+    (train_test_split's count, which RNNRegressor splits with) and needs at
+    least 2 of them and 1 left to train on: with fewer windows (fewer than 6
+    at the default 20%) it is switched off and the network trains on all of
+    them, stopping on the training loss. The minibatch is capped at the
+    training windows, so a short series fits without a warning (RNNRegressor
+    would cap it at the same size).
     """
-    rows = np.arange(n_samples)
+    n_train = n_windows
     if member.early_stopping:
-        rows, _ = train_test_split(rows, test_size=member.validation_fraction, shuffle=False)
-    member.set_params(batch_size=max(1, min(member.batch_size, len(rows))))
+        n_validation = math.ceil(member.validation_fraction * n_windows)
+        if n_validation < 2 or n_validation >= n_windows:
+            member.set_params(early_stopping=False)
+        else:
+            n_train = n_windows - n_validation
+    if member.batch_size != "auto":  # "auto" caps itself
+        member.set_params(batch_size=max(1, min(member.batch_size, n_train)))
 
 
 def mean_prediction(members, X):

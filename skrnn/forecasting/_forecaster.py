@@ -10,33 +10,62 @@ backtests inside the training data (``_intervals.py``).
 """
 
 from functools import partial
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
-from ._ensemble import cap_batch_size, mean_prediction, new_member, new_members
+from ._ensemble import (
+    DefaultForecastNetwork,
+    adapt_to_windows,
+    default_estimator,
+    mean_prediction,
+    new_member,
+    new_members,
+)
 from ._index import (
     INTEGER,
     as_frame,
+    check_continues,
     check_fit_exog,
     check_future_exog,
     check_values,
+    columns_in_order,
     forecast_index,
+    future_index,
     index_frequency,
     observed_values,
+    past_index,
+    steps_after,
     steps_skipped,
+    target_passed_twice,
 )
-from ._intervals import ConformalCalibration, conformal_quantile, interval_frame
+from ._intervals import (
+    ConformalCalibration,
+    check_levels,
+    conformal_quantile,
+    interval_frame,
+    quantile_coverage,
+    quantile_frame,
+)
 from ._levels import LevelTransform, standardization
 from ._metrics import make_forecast_scorer, seasonal_period_from_freq
 from ._windows import auto_window_length, forecast_direct, forecast_recursive, supervised_windows
 
 __all__ = ["RNNForecaster"]
+
+
+def _equal_values(frame, values):
+    """Whether `frame` holds exactly `values` (same shape, same numbers)."""
+    try:
+        return frame.shape == values.shape and np.array_equal(frame.to_numpy(dtype=np.float64), values)
+    except (TypeError, ValueError):
+        return False
 
 
 class RNNForecaster(BaseEstimator):
@@ -67,7 +96,17 @@ class RNNForecaster(BaseEstimator):
         and the weights of the best epoch are kept. On the generated series
         of ``benchmarks/forecast_synthetic.py`` early stopping lowered the
         mean MASE by about 10% and the fit time by a third. Each network fits
-        in about a second on a few hundred windows.
+        in about a second on a few hundred windows. On a short series the
+        default adapts: its minibatch is capped at the training windows, and
+        with too few windows to hold out 2 for validation (fewer than 6)
+        early stopping is switched off and it trains on all of them.
+        The default is tunable like a given estimator:
+        ``set_params(estimator__hidden_layer_sizes=(8,))``, or a grid over
+        ``"estimator__hidden_layer_sizes"``, replaces None by that network
+        (an ``RNNRegressor`` of the subclass ``DefaultForecastNetwork``,
+        which keeps the adaptation) with the parameter changed;
+        ``get_params()`` lists its parameters as ``estimator__*`` while
+        `estimator` is None.
     window_length : int or "auto", default="auto"
         Number of past (transformed) steps each prediction sees. ``"auto"``
         is ``max(2 * m, 10)`` with ``m`` the seasonal period: two full
@@ -132,8 +171,10 @@ class RNNForecaster(BaseEstimator):
     seasonal_period : int, default=None
         Seasonal period ``m``, used for ``"auto"`` windows, the seasonal
         difference and the MASE of :meth:`score`. None infers it from the
-        frequency with :func:`~skrnn.seasonal_period_from_freq` (12 monthly,
-        4 quarterly, 7 daily, 5 business-daily, 24 hourly, 1 otherwise).
+        frequency with :func:`~skrnn.seasonal_period_from_freq`: the steps
+        in the next natural cycle (12 monthly, 4 quarterly, 52 weekly, 7
+        daily, 5 business-daily, 24 hourly, 96 for 15 minutes, 12 for 2
+        hours; 1 for yearly data and an integer index).
     standardize : bool, default=True
         Standardise the transformed target (and each covariate) with the
         training mean and standard deviation. Neural networks need inputs
@@ -198,11 +239,13 @@ class RNNForecaster(BaseEstimator):
     n_windows_ : int
         Number of training windows.
     y_train_ : ndarray of shape (n_timesteps, n_targets)
-        The values of `y` seen in ``fit`` (a float64 copy): the history
-        forecasts start from, and the scale of the MASE in :meth:`score`,
-        :func:`backtest` and :func:`make_forecast_scorer`.
+        The values of `y` seen in ``fit``, followed by those of any
+        :meth:`update` (a float64 copy): the history forecasts start from,
+        and the scale of the MASE in :meth:`score`, :func:`backtest` and
+        :func:`make_forecast_scorer`.
     exog_train_ : ndarray of shape (n_timesteps, n_exog) or None
-        The covariates seen in ``fit`` (a float64 copy); None without `exog`.
+        The covariates seen in ``fit`` and :meth:`update` (a float64 copy);
+        None without `exog`.
 
     See Also
     --------
@@ -213,13 +256,35 @@ class RNNForecaster(BaseEstimator):
     -----
     Model selection works with plain scikit-learn: ``GridSearchCV(forecaster,
     grid, cv=TimeSeriesSplit(n_splits, test_size=h)).fit(y)`` fits on each
-    past and calls :meth:`score` on the following `h` steps. Covariates
-    passed as ``search.fit(y, exog=exog)`` are cut per fold for ``fit``, but
-    without metadata routing scikit-learn does not hand them to the scorer,
-    so scoring a model fitted with `exog` then fails with a clear error.
-    Enable routing (``sklearn.set_config(enable_metadata_routing=True)``):
-    the forecaster and :func:`make_forecast_scorer` request `exog` by
-    default, and each fold then gets its own covariates for both.
+    past and calls :meth:`score` on the following `h` steps;
+    ``scoring=make_forecast_scorer(...)`` chooses another error.
+
+    scikit-learn's own scoring strings (``"neg_mean_absolute_error"``,
+    ``"r2"``...) compare ``predict(X_test)`` with the fold's ``y``, so pass the
+    series as both ``X`` and ``y``: ``cross_val_score(forecaster, y, y,
+    cv=..., scoring="neg_mean_absolute_error")``. scikit-learn then calls
+    ``fit(y_train, y_train)``: a second argument equal to the first (same
+    index and values) is read as that convention, not as covariates (a
+    series cannot be its own known-future covariate), and ``predict(y_test)``
+    forecasts the period of ``y_test``. With ``y`` passed once, scikit-learn
+    calls those scorers without the truth and reports NaN with a warning,
+    before the forecaster is asked anything; ``make_forecast_scorer(name)``
+    takes the same names and needs ``y`` once. Training scores
+    (``return_train_score=True``) have no meaning for a forecaster, which
+    predicts only after its data: ``predict`` refuses the training period
+    with an error saying so (reported as NaN train scores with that warning,
+    or raised with ``error_score="raise"``); :meth:`fitted_values` gives
+    the in-sample one-step predictions.
+
+    Covariates passed as ``search.fit(y, exog=exog)`` are cut per fold for
+    ``fit``, but without metadata routing scikit-learn does not hand them to
+    the scorer, so every candidate would score NaN: inside a search
+    (``GridSearchCV``, ``RandomizedSearchCV``...) ``fit`` then raises, and
+    the search fails at once saying why (``cross_validate`` leaves no such
+    sign: its scores are NaN, the scorer's error in the warning). Enable
+    routing (``sklearn.set_config(enable_metadata_routing=True)``): the
+    forecaster and :func:`make_forecast_scorer` request `exog` by default,
+    and each fold then gets its own covariates for both.
 
     Examples
     --------
@@ -286,6 +351,47 @@ class RNNForecaster(BaseEstimator):
         self.n_calibration_folds = n_calibration_folds
         self.random_state = random_state
 
+    # --- parameters ----------------------------------------------------------------
+
+    def get_params(self, deep=True):
+        """Parameters of the forecaster, and with `deep` those of its network.
+
+        With ``estimator=None`` the parameters of the default network are
+        listed as ``estimator__*``, so that they can be tuned.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of the estimator (or of the default network).
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        if deep and self.estimator is None:
+            params.update({f"estimator__{k}": v for k, v in default_estimator().get_params().items()})
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; ``estimator__*`` with ``estimator=None`` first puts the default network there.
+
+        Parameters
+        ----------
+        **params : dict
+            Forecaster parameters, and ``estimator__<name>`` for the network's.
+
+        Returns
+        -------
+        self : RNNForecaster
+            This forecaster.
+        """
+        tunes_network = any(key.startswith("estimator__") for key in params)
+        if tunes_network and self.estimator is None and "estimator" not in params:
+            self.estimator = default_estimator()
+        return super().set_params(**params)
+
     # --- fit -----------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)  # the estimator validates itself
@@ -303,13 +409,19 @@ class RNNForecaster(BaseEstimator):
             Known-future covariates on the same index as `y`. Each window
             sees the covariates of the steps it predicts (for ``"direct"``,
             all `horizon` of them, hence ``window_length >= horizon``), so
-            :meth:`predict` then needs their future values.
+            :meth:`predict` then needs their future values. Every column
+            must hold numbers (int, float or bool). `y` itself (the same
+            index and values) is read as scikit-learn's ``fit(X, y)`` with the
+            series as both, and ignored (see Notes).
 
         Returns
         -------
         self : RNNForecaster
             Fitted forecaster.
         """
+        if target_passed_twice(y, exog):
+            exog = None
+        self._check_exog_reaches_the_scorer(exog)
         frame, is_series = as_frame(y)
         values = check_values(frame)
         self.index_kind_, self.freq_ = index_frequency(frame.index)
@@ -328,8 +440,29 @@ class RNNForecaster(BaseEstimator):
         self._index_name, self._is_series = frame.index.name, is_series
         self.y_train_, self.exog_train_ = values, exog_values
         min_train = self.window_length_ + sum(self.lags_) + horizon + 1
-        self._calibration = ConformalCalibration(self.n_calibration_folds, min_train)
+        self._calibration = ConformalCalibration(self.n_calibration_folds, min_train, values, exog_values)
         return self
+
+    def _check_exog_reaches_the_scorer(self, exog):
+        """Inside a search without metadata routing, refuse `exog`: the scorer would not get it.
+
+        scikit-learn 1.9 searches hand each fold's estimator their callback
+        context as ``_parent_callback_ctx`` while it fits; it is the only sign
+        that this fit is one fold of a search.
+        """
+        context = getattr(self, "_parent_callback_ctx", None)
+        if exog is None or get_config()["enable_metadata_routing"]:
+            return
+        if getattr(context, "task_name", None) != "candidate-split-evaluation":
+            return
+        raise ValueError(
+            f"exog was passed to {context.estimator_name}.fit without metadata routing: "
+            "scikit-learn cuts it for each fold's fit but does not hand the test fold's "
+            "covariates to the scorer, so every candidate would score NaN and the first "
+            "would win. Enable routing before the search, "
+            "sklearn.set_config(enable_metadata_routing=True): RNNForecaster and "
+            "make_forecast_scorer request exog for fit and score by default."
+        )
 
     def _fit_exog(self, exog, index):
         """Check the covariates and learn their standardisation; return their values."""
@@ -393,8 +526,8 @@ class RNNForecaster(BaseEstimator):
         n_channels = X.shape[1] // self.window_length_
         members = new_members(partial(self._new_estimator, n_channels), self.n_estimators, self.random_state)
         for member in members:
-            if self.estimator is None:  # our default's minibatch must not exceed a short series
-                cap_batch_size(member, len(X))
+            if isinstance(member, DefaultForecastNetwork):  # our default adapts to a short series
+                adapt_to_windows(member, len(X))
             member.fit(X, targets)
         return members
 
@@ -436,13 +569,21 @@ class RNNForecaster(BaseEstimator):
 
         Parameters
         ----------
-        horizon : int or pandas.Index
+        horizon : int, pandas.Index, pandas.Series, pandas.DataFrame or ndarray
             Number of steps, or the future index itself (it must start one
-            step after the training data and follow its frequency).
+            step after the training data and follow its frequency), or a
+            later period given by its observed values, as scikit-learn's
+            scorers pass a test fold: the forecast then runs through any gap
+            before that period (``TimeSeriesSplit(gap=...)``) and is returned
+            on its index (its values are not read; a DataFrame's columns are
+            matched to the training columns by name). An array has no index:
+            its rows are read as the steps right after the training data.
+            The training period itself is refused (see Notes).
         exog : pandas.DataFrame of shape (n_steps, n_exog), default=None
             Future covariates, required when fitted with `exog`: one row per
-            forecast step, on the future index (``horizon`` rows for
-            ``"direct"``, which predicts all its steps at once).
+            forecast step from one step after the training data (through any
+            gap), on the future index (``horizon`` rows for ``"direct"``,
+            which predicts all its steps at once).
 
         Returns
         -------
@@ -451,6 +592,12 @@ class RNNForecaster(BaseEstimator):
             (DataFrame) of the training `y`.
         """
         check_is_fitted(self)
+        if isinstance(horizon, (pd.Series, pd.DataFrame, np.ndarray, list)):
+            return self._forecast_period(horizon, exog)
+        return self._forecast_steps(horizon, exog)
+
+    def _forecast_steps(self, horizon, exog):
+        """Forecast `horizon` steps (an int or the future index) after the training data."""
         index = forecast_index(self.index_kind_, self.freq_, self.cutoff_, horizon, self._index_name)
         model_steps = self._steps_to_model(len(index))
         grid = (self.index_kind_, self.freq_, self.cutoff_)
@@ -461,6 +608,39 @@ class RNNForecaster(BaseEstimator):
         if self._is_series:
             return pd.Series(forecast[:, 0], index=index, name=self.target_names_[0])
         return pd.DataFrame(forecast, index=index, columns=self.target_names_)
+
+    def _forecast_period(self, y, exog):
+        """Forecast of the period the observed values `y` cover, on their index and columns."""
+        frame, _ = as_frame(y)
+        if frame.shape[1] != len(self.target_names_):
+            raise ValueError(
+                f"y has {frame.shape[1]} columns; the forecaster was fitted on {len(self.target_names_)}."
+            )
+        self._refuse_training_period(y, frame)
+        gap = 0
+        if isinstance(y, (pd.Series, pd.DataFrame)):
+            gap = steps_skipped(self.index_kind_, self.freq_, self.cutoff_, frame.index)
+        forecast = self._forecast_steps(gap + len(frame), exog).iloc[gap:]
+        if isinstance(y, pd.DataFrame) and not self._is_series:
+            columns_in_order(y, self.target_names_)  # the same names, in any order
+            forecast = forecast[list(y.columns)]
+        return forecast.set_axis(frame.index) if isinstance(y, (pd.Series, pd.DataFrame)) else forecast
+
+    def _refuse_training_period(self, y, frame):
+        """Raise when `y` is (or starts inside) the data the forecaster holds, not a later period."""
+        if isinstance(y, (pd.Series, pd.DataFrame)):
+            inside = steps_after(self.index_kind_, self.freq_, self.cutoff_, frame.index[0]) == 0
+            where = f"starts at {frame.index[0]}, inside the data the forecaster holds (up to {self.cutoff_})"
+        else:
+            inside = _equal_values(frame, self.y_train_)
+            where = "is the data the forecaster was fitted on"
+        if inside:
+            raise ValueError(
+                f"the period to forecast {where}: a forecaster predicts only the steps after its "
+                "data, so a training score (return_train_score=True in cross_validate or a "
+                "search) has no meaning for it. Use return_train_score=False; fitted_values() "
+                "gives the in-sample one-step predictions."
+            )
 
     # --- score ---------------------------------------------------------------------
 
@@ -489,13 +669,16 @@ class RNNForecaster(BaseEstimator):
         exog : pandas.DataFrame, default=None
             Covariates of the forecast steps, required when fitted with
             `exog`: from one step after the training data, so with a gap
-            they cover the gap's steps too.
+            they cover the gap's steps too. `y` itself is ignored, as in
+            :meth:`fit` (scikit-learn's ``score(X, y)`` with the series as both).
 
         Returns
         -------
         score : float
             ``-MASE``; 0 is a perfect forecast.
         """
+        if target_passed_twice(y, exog):
+            exog = None
         return make_forecast_scorer("mase")(self, y, exog=exog)
 
     def observed_and_forecast(self, y, exog=None):
@@ -524,8 +707,96 @@ class RNNForecaster(BaseEstimator):
         gap = 0
         if isinstance(y, (pd.Series, pd.DataFrame)):
             gap = steps_skipped(self.index_kind_, self.freq_, self.cutoff_, frame.index)
-        y_pred = self.predict(gap + len(frame), exog=exog)
+        y_pred = self._forecast_steps(gap + len(frame), exog)
         return y_true, y_pred.to_numpy()[gap:].reshape(y_true.shape)
+
+    # --- moving the origin -----------------------------------------------------------
+
+    def update(self, y_new, exog_new=None):
+        """Append new observations, so that forecasts start after them, without refitting.
+
+        The fitted network, transforms and standardisation are kept; only the
+        history forecasts start from grows. A forecast after ``update`` is the
+        one a forecaster with these weights would make from the new origin:
+        it starts one step after the last row of `y_new`, from windows that
+        end with it. Prediction intervals keep the calibration of the data
+        seen in :meth:`fit`.
+
+        Parameters
+        ----------
+        y_new : pandas.Series, pandas.DataFrame or ndarray of shape (n_new,) or (n_new, n_targets)
+            The observations right after the data the forecaster holds. A
+            pandas index must start one step after `cutoff_` and follow the
+            frequency; an array is read as those steps. A DataFrame's columns
+            are matched to the training columns by name.
+        exog_new : pandas.DataFrame of shape (n_new, n_exog), default=None
+            The covariates of the same steps; required when fitted with
+            `exog`, refused otherwise.
+
+        Returns
+        -------
+        self : RNNForecaster
+            This forecaster, its `cutoff_`, `y_train_` and `exog_train_` extended.
+        """
+        check_is_fitted(self)
+        frame, values = observed_values(y_new, self.target_names_, by_name=not self._is_series)
+        if isinstance(y_new, (pd.Series, pd.DataFrame)):
+            check_continues(self.index_kind_, self.freq_, self.cutoff_, frame.index)
+        grid = (self.index_kind_, self.freq_, self.cutoff_)
+        exog_values = check_future_exog(exog_new, self.exog_names_, len(values), grid, exact=True)
+        y_train = np.concatenate([self.y_train_, values])
+        self._levels.transform(y_train)  # refuses values the fitted transforms cannot take
+        self.y_train_ = y_train
+        if exog_values is not None:
+            self.exog_train_ = np.concatenate([self.exog_train_, exog_values])
+        self.cutoff_ = future_index(*grid, len(values))[-1]
+        return self
+
+    # --- in-sample predictions -------------------------------------------------------
+
+    def fitted_values(self):
+        """In-sample one-step-ahead predictions of the data the forecaster holds.
+
+        Row ``t`` is predicted from the rows before it by the fitted network,
+        as :meth:`predict` would forecast it from origin ``t`` (with the
+        covariates of the data). Rows no window predicts are left out rather
+        than filled: the first ``window_length_`` plus those differencing
+        drops (``sum(lags_)``), and with ``strategy="direct"`` the last
+        ``horizon - 1``, whose windows lack targets. So the result has no NaN.
+        It covers the rows added by :meth:`update` too.
+
+        Returns
+        -------
+        fitted : pandas.Series or pandas.DataFrame
+            One-step predictions on the index of the rows they predict, with
+            the name or columns of `y`.
+        """
+        origins, fitted = self._one_step_in_sample()
+        return self._in_sample_frame(origins, fitted)
+
+    def residuals(self):
+        """In-sample one-step errors: the observed values minus :meth:`fitted_values`.
+
+        Returns
+        -------
+        residuals : pandas.Series or pandas.DataFrame
+            On the index of :meth:`fitted_values`.
+        """
+        origins, fitted = self._one_step_in_sample()
+        return self._in_sample_frame(origins, self.y_train_[origins] - fitted)
+
+    def _one_step_in_sample(self):
+        """``(rows, predictions)``: the rows a training window predicts, and their one-step forecasts."""
+        check_is_fitted(self)
+        n_rows, steps = len(self.y_train_), self._steps_to_model(1)
+        origins = np.arange(self.window_length_ + self._levels.n_lost_, n_rows - steps + 1)
+        return origins, self._forecast_from(origins, 1, self.y_train_, self.exog_train_)[:, 0]
+
+    def _in_sample_frame(self, rows, values):
+        index = past_index(self.index_kind_, self.freq_, self.cutoff_, len(self.y_train_), self._index_name)
+        if self._is_series:
+            return pd.Series(values[:, 0], index=index[rows], name=self.target_names_[0])
+        return pd.DataFrame(values, index=index[rows], columns=self.target_names_)
 
     # --- intervals -----------------------------------------------------------------
 
@@ -545,9 +816,10 @@ class RNNForecaster(BaseEstimator):
         Parameters
         ----------
         horizon : int or pandas.Index
-            As in :meth:`predict`.
-        coverage : float, default=0.9
-            Target probability that the truth falls in the interval, in (0, 1).
+            Number of steps or the future index, as in :meth:`predict`.
+        coverage : float or list of float, default=0.9
+            Target probability that the truth falls in the interval, in (0, 1);
+            several give several intervals around the same forecast.
         exog : pandas.DataFrame, default=None
             As in :meth:`predict`.
 
@@ -555,14 +827,59 @@ class RNNForecaster(BaseEstimator):
         -------
         intervals : pandas.DataFrame
             Columns ``prediction``, ``lower``, ``upper`` on the future index;
-            with several targets, a column MultiIndex ``(target, kind)``.
+            with several targets, a column MultiIndex ``(target, kind)``. With
+            a list of coverages, those frames side by side under a first
+            column level, the coverage: ``intervals[0.9]`` is the frame of
+            ``coverage=0.9``.
         """
-        if not isinstance(coverage, Real) or not 0 < coverage < 1:
-            raise ValueError(f"coverage must be a float in (0, 1); got {coverage!r}.")
-        prediction = self.predict(horizon, exog=exog)
+        coverages, scalar = check_levels(coverage, "coverage")
+        prediction, residuals = self._forecast_and_residuals(horizon, exog)
+        frames = {
+            c: interval_frame(prediction, conformal_quantile(residuals, c), self.target_names_)
+            for c in coverages
+        }
+        return frames[coverages[0]] if scalar else pd.concat(frames, axis=1)
+
+    def predict_quantiles(self, horizon, quantiles=(0.05, 0.5, 0.95), exog=None):
+        """Forecast quantiles of each step, from the conformal intervals.
+
+        The quantile ``q`` is a bound of the central interval of coverage
+        ``|2q - 1|`` of :meth:`predict_interval`: its lower bound for ``q <
+        0.5`` and its upper bound for ``q > 0.5`` (0.05 and 0.95 are the
+        bounds of the 90% interval); 0.5 is the point forecast. As a wider
+        coverage never gives a narrower interval, the quantiles of a step
+        never decrease with ``q``.
+
+        Parameters
+        ----------
+        horizon : int or pandas.Index
+            Number of steps or the future index, as in :meth:`predict`.
+        quantiles : float or list of float, default=(0.05, 0.5, 0.95)
+            Levels in (0, 1), each once.
+        exog : pandas.DataFrame, default=None
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame
+            One column per level, in the order given, on the future index;
+            with several targets, a column MultiIndex ``(target, level)``.
+        """
+        levels, _ = check_levels(quantiles, "quantiles")
+        prediction, residuals = self._forecast_and_residuals(horizon, exog)
+        center = prediction.to_numpy().reshape(len(prediction), -1)
+        bounds = {}
+        for q in levels:
+            width = 0.0 if q == 0.5 else conformal_quantile(residuals, quantile_coverage(q))
+            bounds[q] = center + np.sign(q - 0.5) * width
+        return quantile_frame(prediction, bounds, levels, self.target_names_)
+
+    def _forecast_and_residuals(self, horizon, exog):
+        """The point forecast, and the calibration residuals of its steps (n_origins, n_steps, n_targets)."""
+        check_is_fitted(self)
+        prediction = self._forecast_steps(horizon, exog)
         residuals = self._calibration.residuals(self, self._steps_to_model(len(prediction)))
-        width = conformal_quantile(residuals[:, : len(prediction)], coverage)
-        return interval_frame(prediction, width, self.target_names_)
+        return prediction, residuals[:, : len(prediction)]
 
     def _calibration_model(self, n_train):
         """This forecaster refitted on its first `n_train` training rows, for calibration.

@@ -38,10 +38,28 @@ def as_frame(y, name="y"):
     return pd.DataFrame(arr), False
 
 
+def check_numeric_columns(frame, name="y"):
+    """Raise TypeError naming the first column of `frame` that does not hold real numbers.
+
+    Integers, floats and booleans (pandas' nullable ones too) are numbers;
+    datetimes, timedeltas, complex numbers, strings, categories and other
+    objects are not: converting them to floats would forecast their encoding
+    (nanoseconds since 1970, category codes) or drop their imaginary part.
+    """
+    for column, dtype in frame.dtypes.items():
+        if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
+            where = name if frame.shape[1] == 1 and column in (None, 0) else f"{name}'s column {column!r}"
+            raise TypeError(
+                f"{where} has dtype {dtype}; a forecaster needs real numbers (int, float "
+                "or bool). Convert it to numbers, or drop it."
+            )
+
+
 def check_values(frame, name="y"):
-    """Return the values of `frame` as float64, refusing empty input, NaN and infinity."""
+    """Return the values of `frame` as float64, refusing non-numbers, empty input, NaN and infinity."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {frame.shape}).")
+    check_numeric_columns(frame, name)
     # A copy: the fitted forecaster keeps these values, and must not change when the
     # caller later edits their frame in place.
     values = frame.to_numpy(dtype=np.float64, copy=True)
@@ -136,6 +154,15 @@ def future_index(kind, freq, last, horizon, name=None):
     return pd.RangeIndex(last + freq, last + freq * (horizon + 1), freq, name=name)
 
 
+def past_index(kind, freq, last, n_rows, name=None):
+    """The `n_rows` index values ending at `last`: the index of the rows a forecaster holds."""
+    if kind == DATETIME:
+        return pd.date_range(end=last, periods=n_rows, freq=freq, name=name)
+    if kind == PERIOD:
+        return pd.period_range(end=last, periods=n_rows, freq=freq, name=name)
+    return pd.RangeIndex(last - freq * (n_rows - 1), last + freq, freq, name=name)
+
+
 def forecast_index(kind, freq, last, horizon, name=None):
     """The index of a forecast: `horizon` steps, or a future index checked against the grid.
 
@@ -175,6 +202,17 @@ def steps_skipped(kind, freq, last, index):
     )
 
 
+def check_continues(kind, freq, last, index, name="y_new"):
+    """Raise ValueError unless `index` starts one step after `last` and follows the frequency."""
+    expected = future_index(kind, freq, last, len(index))
+    if not index.equals(expected):
+        raise ValueError(
+            f"{name} does not continue the data the forecaster holds: its index must "
+            f"start at {expected[0]}, one step after the last value {last}, and follow "
+            f"the frequency without gaps; got {index[0]}."
+        )
+
+
 def observed_values(y, target_names, by_name):
     """``(frame, values)`` of an observed period `y`, with the columns of `target_names`.
 
@@ -183,7 +221,7 @@ def observed_values(y, target_names, by_name):
     """
     frame, _ = as_frame(y)
     if by_name and isinstance(y, pd.DataFrame):
-        frame = _columns_in_order(frame, target_names)
+        frame = columns_in_order(frame, target_names)
     values = check_values(frame)
     if values.shape[1] != len(target_names):
         raise ValueError(
@@ -192,13 +230,31 @@ def observed_values(y, target_names, by_name):
     return frame, values
 
 
-def _columns_in_order(frame, names):
+def columns_in_order(frame, names):
+    """`frame` with its columns in the order of `names`; they must be the same set of names."""
     columns = list(frame.columns)
     if columns == names:
         return frame
     if len(columns) == len(names) and set(columns) == set(names):
         return frame[names]
     raise ValueError(f"y's columns {columns} differ from those seen in fit {names}.")
+
+
+def target_passed_twice(y, exog):
+    """True when `exog` is `y` again: scikit-learn's ``fit(X, y)`` given the series as both.
+
+    scikit-learn's scoring strings need the test period as ``y`` as well as
+    ``X``, so ``cross_val_score(forecaster, y, y)`` calls ``fit(y_train,
+    y_train)``; a series cannot be its own known-future covariate.
+    """
+    if exog is None or np.shape(exog) != np.shape(y):
+        return False
+    is_pandas = isinstance(y, (pd.Series, pd.DataFrame))
+    if is_pandas != isinstance(exog, (pd.Series, pd.DataFrame)):
+        return False
+    if is_pandas and not y.index.equals(exog.index):
+        return False
+    return bool(np.array_equal(np.asarray(y), np.asarray(exog)))
 
 
 def check_fit_exog(exog, index):
@@ -215,12 +271,12 @@ def check_fit_exog(exog, index):
     return check_values(frame, name="exog"), list(frame.columns)
 
 
-def check_future_exog(exog, names, n_steps, grid):
+def check_future_exog(exog, names, n_steps, grid, exact=False):
     """The first `n_steps` rows of future covariates as float64 values.
 
     `names` are the columns seen in fit (None when fitted without exog) and
     `grid` the ``(kind, freq, last)`` of the training index, which a pandas
-    `exog` must continue.
+    `exog` must continue. With `exact`, `exog` must have `n_steps` rows, no more.
     """
     if names is None:
         if exog is not None:
@@ -228,12 +284,14 @@ def check_future_exog(exog, names, n_steps, grid):
         return None
     if exog is None:
         raise ValueError(
-            f"the forecaster was fitted with exog: pass the future exog ({n_steps} rows, "
-            "on the future index) to forecast."
+            f"the forecaster was fitted with exog: pass the exog of the {n_steps} future "
+            "steps (on the future index)."
         )
     frame, _ = as_frame(exog, name="exog")
     if len(frame) < n_steps:
         raise ValueError(f"exog has {len(frame)} rows; the forecast needs {n_steps} future rows.")
+    if exact and len(frame) != n_steps:
+        raise ValueError(f"exog has {len(frame)} rows; it needs one per new step, {n_steps}.")
     frame = frame.iloc[:n_steps]
     if isinstance(exog, (pd.Series, pd.DataFrame)):
         _check_future_exog_frame(frame, names, future_index(*grid, n_steps))

@@ -8,9 +8,33 @@ every origin in the fold.
 """
 
 import math
+from numbers import Real
 
 import numpy as np
 import pandas as pd
+
+
+def check_levels(levels, name):
+    """``(levels as a list of floats, whether one scalar was given)``; each must be in (0, 1)."""
+    scalar = _is_real(levels)
+    values = [levels] if scalar else list(levels) if np.ndim(levels) == 1 else []
+    valid = values and all(_is_real(v) and 0 < v < 1 for v in values)
+    if not valid or len(set(values)) < len(values):
+        raise ValueError(f"{name} must be a float in (0, 1) or a list of distinct ones; got {levels!r}.")
+    return [float(v) for v in values], scalar
+
+
+def _is_real(value):
+    return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+
+
+def quantile_coverage(quantile):
+    """Coverage of the central interval a quantile bounds: 0.05 and 0.95 bound the 90% one.
+
+    Rounded to 12 digits so that ``1 - 2 * 0.05`` and ``2 * 0.95 - 1`` both give
+    the float 0.9, the coverage ``predict_interval`` is asked for.
+    """
+    return round(abs(2 * quantile - 1), 12)
 
 
 def conformal_quantile(scores, coverage):
@@ -65,11 +89,15 @@ class ConformalCalibration:
         Number of calibration folds.
     min_train : int
         Fewest rows a fold model can be fitted on.
+    y, exog : ndarray
+        The training data of the forecaster (``exog`` None without
+        covariates): the calibration stays on them when ``update`` adds rows.
     """
 
-    def __init__(self, n_folds, min_train):
+    def __init__(self, n_folds, min_train, y, exog):
         self.n_folds = n_folds
         self.min_train = min_train
+        self.y, self.exog = y, exog
         self._residuals = {}
         self._models = {}
 
@@ -80,7 +108,7 @@ class ConformalCalibration:
         return self._residuals[n_steps]
 
     def _backtest(self, forecaster, n_steps):
-        y, exog = forecaster.y_train_, forecaster.exog_train_
+        y, exog = self.y, self.exog
         residuals = []
         for n_train, origins in calibration_folds(len(y), n_steps, self.n_folds, self.min_train):
             forecast = self._model(forecaster, n_train)._forecast_from(origins, n_steps, y, exog)
@@ -92,6 +120,20 @@ class ConformalCalibration:
         if n_train not in self._models:
             self._models[n_train] = forecaster._calibration_model(n_train)
         return self._models[n_train]
+
+
+def quantile_frame(prediction, bounds, quantiles, target_names):
+    """Quantile forecasts as a DataFrame on the forecast's index.
+
+    `bounds` maps each quantile to its values, shape (n_steps, n_targets).
+    Columns are the quantiles for a Series forecast, a MultiIndex ``(target,
+    quantile)`` for a DataFrame one.
+    """
+    if isinstance(prediction, pd.Series):
+        return pd.DataFrame({q: bounds[q][:, 0] for q in quantiles}, index=prediction.index)
+    columns = pd.MultiIndex.from_product([target_names, quantiles])
+    stacked = np.stack([bounds[q] for q in quantiles], axis=2).reshape(len(prediction), -1)
+    return pd.DataFrame(stacked, index=prediction.index, columns=columns)
 
 
 def interval_frame(prediction, width, target_names):
