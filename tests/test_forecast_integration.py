@@ -93,7 +93,8 @@ def test_scoring_strings_in_a_search_and_cross_validate():
     assert search.best_params_ == {"window_length": 12}
     assert search.best_score_ == pytest.approx(hand_scores("neg_mean_absolute_error", y, cv).mean())
     assert search.best_estimator_.exog_names_ is None  # y twice is not a covariate
-    results = cross_validate(ridge_forecaster(), y, y, cv=cv, scoring=["r2", "neg_max_error"], error_score="raise")
+    scoring = ["r2", "neg_max_error"]
+    results = cross_validate(ridge_forecaster(), y, y, cv=cv, scoring=scoring, error_score="raise")
     np.testing.assert_array_equal(results["test_r2"], hand_scores("r2", y, cv))
 
 
@@ -124,14 +125,15 @@ def test_make_forecast_scorer_takes_scoring_strings_with_y_once():
 def test_train_scores_are_refused_with_a_clear_error():
     y = load_airline()
     cv = TimeSeriesSplit(n_splits=2, test_size=12)
-    with pytest.raises(ValueError, match="return_train_score=False; fitted_values"):
-        cross_validate(
-            ridge_forecaster(), y, y, cv=cv, scoring="r2", return_train_score=True, error_score="raise"
-        )
+    for scoring in ["r2", None, make_forecast_scorer("mae")]:
+        with pytest.raises(ValueError, match="return_train_score=False; fitted_values"):
+            cross_validate(
+                ridge_forecaster(), y, y, cv=cv, scoring=scoring, return_train_score=True, error_score="raise"
+            )
     fitted = ridge_forecaster().fit(y.iloc[:100])
     with pytest.raises(ValueError, match="inside the data the forecaster holds"):
         fitted.predict(y.iloc[90:110])
-    with pytest.raises(ValueError, match="is the data the forecaster was fitted on"):
+    with pytest.raises(ValueError, match="is the data the forecaster holds"):
         fitted.predict(y.iloc[:100].to_numpy())
 
 
@@ -140,7 +142,8 @@ def test_a_search_with_exog_and_no_routing_raises_at_fit():
     idx = pd.date_range("2000-01-01", periods=100, freq="D")
     exog = pd.DataFrame({"price": rng.normal(size=100)}, index=idx)
     y = pd.Series(5.0 + 2.0 * exog["price"], name="demand")
-    search = GridSearchCV(RNNForecaster(Ridge()), {"window_length": [3, 4]}, cv=TimeSeriesSplit(2, test_size=5))
+    cv = TimeSeriesSplit(2, test_size=5)
+    search = GridSearchCV(RNNForecaster(Ridge()), {"window_length": [3, 4]}, cv=cv)
     with pytest.raises(ValueError, match="exog was passed to GridSearchCV.fit without metadata routing"):
         search.fit(y, exog=exog)
     RNNForecaster(Ridge()).fit(y, exog=exog)  # outside a search exog needs no routing
@@ -152,7 +155,8 @@ def test_a_search_with_exog_and_no_routing_raises_at_fit():
 def test_the_default_network_is_tunable_in_a_search():
     y = load_airline().iloc[:60]
     grid = {"estimator__hidden_layer_sizes": [(4,), (8,)], "estimator__max_iter": [3]}
-    search = GridSearchCV(RNNForecaster(n_estimators=1, random_state=0), grid, cv=TimeSeriesSplit(2, test_size=6))
+    cv = TimeSeriesSplit(2, test_size=6)
+    search = GridSearchCV(RNNForecaster(n_estimators=1, random_state=0), grid, cv=cv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         search.fit(y)
@@ -240,7 +244,8 @@ def test_update_with_exog_and_an_array():
     idx = pd.date_range("2000-01-01", periods=90, freq="D")
     exog = pd.DataFrame({"price": rng.normal(size=90)}, index=idx)
     y = pd.Series(5.0 + 2.0 * exog["price"], name="demand")
-    forecaster = RNNForecaster(Ridge(alpha=1e-8), window_length=4, difference=0).fit(y.iloc[:70], exog=exog.iloc[:70])
+    forecaster = RNNForecaster(Ridge(alpha=1e-8), window_length=4, difference=0)
+    forecaster.fit(y.iloc[:70], exog=exog.iloc[:70])
     forecaster.update(y.iloc[70:80].to_numpy(), exog_new=exog.iloc[70:80])
     assert forecaster.cutoff_ == idx[79] and len(forecaster.y_train_) == 80
     np.testing.assert_allclose(forecaster.predict(3, exog=exog.iloc[80:83]), y.iloc[80:83], atol=1e-4)

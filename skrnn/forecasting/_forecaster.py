@@ -630,16 +630,20 @@ class RNNForecaster(BaseEstimator):
         """Raise when `y` is (or starts inside) the data the forecaster holds, not a later period."""
         if isinstance(y, (pd.Series, pd.DataFrame)):
             inside = steps_after(self.index_kind_, self.freq_, self.cutoff_, frame.index[0]) == 0
-            where = f"starts at {frame.index[0]}, inside the data the forecaster holds (up to {self.cutoff_})"
+            where = (
+                f"starts at {frame.index[0]}, inside the data the forecaster holds (up to "
+                f"{self.cutoff_}), so it does not continue the training data"
+            )
         else:
             inside = _equal_values(frame, self.y_train_)
-            where = "is the data the forecaster was fitted on"
+            where = "is the data the forecaster holds"
         if inside:
             raise ValueError(
-                f"the period to forecast {where}: a forecaster predicts only the steps after its "
-                "data, so a training score (return_train_score=True in cross_validate or a "
-                "search) has no meaning for it. Use return_train_score=False; fitted_values() "
-                "gives the in-sample one-step predictions."
+                f"the period to forecast {where}: a forecaster predicts only the steps after "
+                "its data. (cross_validate and searches ask for this with "
+                "return_train_score=True, which has no meaning for a forecaster: use "
+                "return_train_score=False; fitted_values() gives the in-sample one-step "
+                "predictions.)"
             )
 
     # --- score ---------------------------------------------------------------------
@@ -704,6 +708,7 @@ class RNNForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         frame, y_true = observed_values(y, self.target_names_, by_name=not self._is_series)
+        self._refuse_training_period(y, frame)
         gap = 0
         if isinstance(y, (pd.Series, pd.DataFrame)):
             gap = steps_skipped(self.index_kind_, self.freq_, self.cutoff_, frame.index)
