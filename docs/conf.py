@@ -7,7 +7,7 @@ Build (what CI runs, after the tests, through ``.ci/docs``)::
 
 The build needs no network and fails on any warning:
 
-* **Cross-references** to Python, NumPy, pandas and scikit-learn resolve through
+* **Cross-references** to Python, NumPy, pandas, scikit-learn and ONNX resolve through
   small inventories built from the text lists in ``docs/_inventories/`` (see
   ``docs/_ext/offline_inventories.py``), not through downloads. ``nitpicky`` is
   on, so a reference that nothing resolves is a warning instead of silently
@@ -95,6 +95,7 @@ _INVENTORY_URLS = {
     "numpy": "https://numpy.org/doc/stable/",
     "pandas": "https://pandas.pydata.org/docs/",
     "sklearn": "https://scikit-learn.org/stable/",
+    "onnx": "https://onnx.ai/onnx/",
 }
 _local_inventories = build_inventories(HERE / "_inventories")
 if os.environ.get("SKRNN_DOCS_INTERSPHINX", "offline") == "online":

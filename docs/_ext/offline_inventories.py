@@ -2,8 +2,8 @@
 
 Intersphinx normally downloads each project's ``objects.inv`` at build time;
 offline that fails with a warning per project, and ``-W`` turns the warnings
-into a failed build. skrnn's docs therefore link to Python, NumPy, pandas and
-scikit-learn through small inventories of their own, one text file per project
+into a failed build. skrnn's docs therefore link to Python, NumPy, pandas,
+scikit-learn and ONNX through small inventories of their own, one text file per project
 that lists exactly the names the docs refer to, in the body format of Sphinx's
 ``objects.inv`` (``name domain:role priority uri display-name``, ``-`` as display
 name for the name itself); a ``$`` anywhere in the URI stands for the name
