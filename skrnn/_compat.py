@@ -14,6 +14,21 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+
+
+def search_fold_estimator_name(estimator):
+    """Name of the search estimator whose candidate fold ``estimator`` is fitting, or None.
+
+    scikit-learn 1.9's searches hand each fold's estimator their callback context as the
+    private attribute ``_parent_callback_ctx`` while it fits (task
+    "candidate-split-evaluation"); it is the only sign that a fit is one fold of a search.
+    """
+    context = getattr(estimator, "_parent_callback_ctx", None)
+    if getattr(context, "task_name", None) != "candidate-split-evaluation":
+        return None
+    return getattr(context, "estimator_name", "the search")
+
+
 __all__ = [
     "CallbackSupportMixin",
     "HasMethods",
@@ -24,5 +39,6 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_get_output_config",
+    "search_fold_estimator_name",
     "validate_data",
 ]

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from .._compat import HasMethods, Interval, StrOptions, _fit_context, search_fold_estimator_name
 from ._ensemble import (
     DefaultForecastNetwork,
     adapt_to_windows,
@@ -444,19 +444,12 @@ class RNNForecaster(BaseEstimator):
         return self
 
     def _check_exog_reaches_the_scorer(self, exog):
-        """Inside a search without metadata routing, refuse `exog`: the scorer would not get it.
-
-        scikit-learn 1.9 searches hand each fold's estimator their callback
-        context as ``_parent_callback_ctx`` while it fits; it is the only sign
-        that this fit is one fold of a search.
-        """
-        context = getattr(self, "_parent_callback_ctx", None)
-        if exog is None or get_config()["enable_metadata_routing"]:
-            return
-        if getattr(context, "task_name", None) != "candidate-split-evaluation":
+        """Inside a search without metadata routing, refuse `exog`: the scorer would not get it."""
+        search = search_fold_estimator_name(self)
+        if exog is None or get_config()["enable_metadata_routing"] or search is None:
             return
         raise ValueError(
-            f"exog was passed to {context.estimator_name}.fit without metadata routing: "
+            f"exog was passed to {search}.fit without metadata routing: "
             "scikit-learn cuts it for each fold's fit but does not hand the test fold's "
             "covariates to the scorer, so every candidate would score NaN and the first "
             "would win. Enable routing before the search, "
