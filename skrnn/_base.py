@@ -62,10 +62,10 @@ _AUTO_PATCH_STEPS = 32
 # Samples per engine call at predict time: large enough for efficient matrix products,
 # small enough that the forward buffers of a long series stay modest.
 _PREDICT_CHUNK = 2048
+_PREDICT_BUDGET = 64 * 2**20
 
 # Below this sum of sample weights a divergence is explained by alpha / sum(weights).
 _TINY_WEIGHT_SUM = 1e-20
-_PREDICT_BUDGET = 64 * 2**20
 
 
 def unchanged_on_failure(fit_method):
