@@ -16,24 +16,28 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
 # private, like the helpers of ._compat (where it belongs): sklearn's own setup/teardown
 # of the callbacks around a fit, needed for ensemble members, whose fit it does not wrap
-from sklearn.callback._callback_support import callback_management_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import (
+    callback_management_context,
     CallbackSupportMixin,
     Interval,
     Options,
     StrOptions,
     _check_sample_weight,
 )
-from ._engine import POOLINGS, forward, init_params, loss_and_gradient, make_network
-from ._engine._optimizers import (
+from ._engine import (
+    POOLINGS,
     AdamOptimizer,
     SGDOptimizer,
     clip_by_global_norm,
+    forward,
+    init_params,
+    loss_and_gradient,
+    make_network,
     optimizer_from_state,
     optimizer_state,
 )
@@ -46,7 +50,7 @@ from ._input import (
     to_list_of_sequences,
 )
 from ._threads import blas_threads
-from .preprocessing._scaler import channel_mean_scale
+from .preprocessing import channel_mean_scale
 
 # "logistic" is MLPRegressor's name for the sigmoid; both spellings are accepted.
 _ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic": "sigmoid"}

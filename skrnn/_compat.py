@@ -6,6 +6,7 @@ scikit-learn upgrade that moves one touches this file only.
 
 from sklearn.base import _fit_context
 from sklearn.callback import CallbackSupportMixin
+from sklearn.callback._callback_support import callback_management_context
 from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import (
@@ -39,6 +40,7 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_get_output_config",
+    "callback_management_context",
     "search_fold_estimator_name",
     "validate_data",
 ]

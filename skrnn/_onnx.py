@@ -21,7 +21,7 @@ come from the n_x block, its recurrent weights and bias ``b_hn`` from the n_h bl
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._engine._network import pool_weights, unpack
+from ._engine import pool_weights, unpack
 from ._input import TABULAR
 
 OPSET = 18

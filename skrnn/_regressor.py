@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 from ._base import BaseRNN, unchanged_on_failure
 from ._compat import _fit_context
 from ._input import check_numeric_dtype, is_sequence_list
-from .preprocessing._scaler import channel_mean_scale
+from .preprocessing import channel_mean_scale
 
 
 class RNNRegressor(RegressorMixin, BaseRNN):

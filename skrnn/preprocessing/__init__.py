@@ -6,6 +6,6 @@ return their input's format, so they can precede an RNN in a
 :class:`~sklearn.pipeline.Pipeline`.
 """
 
-from ._scaler import SequenceScaler
+from ._scaler import SequenceScaler, channel_mean_scale
 
-__all__ = ["SequenceScaler"]
+__all__ = ["SequenceScaler", "channel_mean_scale"]

@@ -18,6 +18,7 @@ from .._input import (
     TABULAR,
     as_sequence_list,
     check_X,
+    object_array_as_list,
     to_list_of_sequences,
     valid_step_mask,
 )
@@ -108,7 +109,7 @@ def channel_mean_scale(X3, lengths=None, with_mean=True, with_std=True, sample_w
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn.preprocessing._scaler import channel_mean_scale
+    >>> from skrnn.preprocessing import channel_mean_scale
     >>> X3 = np.array([[[0.0], [1.0], [3.0]],
     ...                [[0.0], [0.0], [5.0]]])  # second row: 2 padding steps, then 5
     >>> mean, scale, var = channel_mean_scale(X3, lengths=[3, 1])
@@ -139,19 +140,6 @@ def channel_mean_scale(X3, lengths=None, with_mean=True, with_std=True, sample_w
     mean = unit_mean * peak if with_mean else np.zeros_like(peak)
     scale = np.where(constant, 1.0, std) if with_std else np.ones_like(peak)
     return mean, scale, var
-
-
-def _object_array_as_list(X):
-    """A 1-D object array of arrays, as ``np.array(sequences, dtype=object)`` makes it."""
-    if (
-        isinstance(X, np.ndarray)
-        and X.dtype == object
-        and X.ndim == 1
-        and X.size
-        and all(np.ndim(x) >= 1 for x in X)
-    ):
-        return list(X)
-    return X
 
 
 def _dtypes(part):
@@ -257,7 +245,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     The statistics are those of the pooled valid time steps: every step of every
     training sequence counts once and padding never counts, as if the sequences were
     concatenated, so a long sequence weighs more than a short one. They are computed by
-    the private helper ``skrnn.preprocessing._scaler.channel_mean_scale``, which the
+    the helper ``skrnn.preprocessing.channel_mean_scale``, which the
     estimators use too.
 
     A constant channel (zero variance, up to rounding) gets ``scale_ = 1``, as in
@@ -405,7 +393,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         lengths (None if all steps are valid) and X as a list of sequences (None unless
         X is one), which :meth:`_to_input_format` needs to give back X's format.
         """
-        X = _object_array_as_list(X)
+        X = object_array_as_list(X)
         if isinstance(X, (list, tuple)) and len(X) == 0:
             raise ValueError("X is empty: pass at least one sequence.")
         _reject_datetimes(X)
