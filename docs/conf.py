@@ -84,10 +84,6 @@ numpydoc_xref_ignore = {
     "list", "arrays", "objects", "object", "callable", "instance", "scorer", "regressor",
     "regressors", "estimators", "splitter", "cross-validation", "None", "RandomState",
     "int", "float", "bool", "str", "horizon", "window_length",
-    # The private engine type named by the network_ attribute of RNNRegressor and
-    # RNNClassifier: it has no page to link to (reported in issue 13, to be fixed in
-    # the estimators' docstrings).
-    "NetworkSpec",
 }
 
 _INVENTORY_URLS = {

@@ -157,8 +157,9 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Channel statistics used by ``standardize`` (None when it is off).
     patch_size_ : int
         Time steps per network step (``patch_size`` resolved).
-    network_ : NetworkSpec
-        Layout of the network.
+    network_ : object
+        Layout of the network: the engine's frozen ``NetworkSpec`` dataclass (cell, sizes,
+        directions, pooling, dtype and the slices of ``params_``).
     params_ : ndarray of shape (n_params,) or (n_estimators, n_params)
         All network parameters as one flat vector (one row per member of an ensemble).
 

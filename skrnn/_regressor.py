@@ -153,8 +153,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Time steps per network step (``patch_size`` resolved).
     target_mean_, target_scale_ : ndarray of shape (n_outputs,) or None
         Target statistics used by ``standardize`` (None when it is off).
-    network_ : NetworkSpec
-        Layout of the network (engine description).
+    network_ : object
+        Layout of the network: the engine's frozen ``NetworkSpec`` dataclass (cell, sizes,
+        directions, pooling, dtype and the slices of ``params_``).
     params_ : ndarray of shape (n_params,) or (n_estimators, n_params)
         All network parameters as one flat vector (one row per member of an ensemble).
 
