@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import (
@@ -123,6 +124,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "patch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "standardize": ["boolean"],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
         "return_sequences": ["boolean"],
         "n_channels": [Interval(Integral, 1, None, closed="left")],
         "solver": [StrOptions({"sgd", "adam"})],
@@ -154,8 +156,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def __init__(
         self, hidden_layer_sizes, activation, *, cell, bidirectional, pooling, patch_size,
-        standardize, n_estimators, return_sequences, n_channels, solver, alpha, batch_size,
-        learning_rate, learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, warm_start, momentum,
+        standardize, n_estimators, n_jobs, return_sequences, n_channels, solver, alpha,
+        batch_size, learning_rate, learning_rate_init, power_t, max_iter, shuffle,
+        random_state, tol, verbose, warm_start, momentum,
         nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
         n_iter_no_change, clip_norm, bptt_steps, dropout, dtype,
     ):
@@ -167,6 +170,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.patch_size = patch_size
         self.standardize = standardize
         self.n_estimators = n_estimators
+        self.n_jobs = n_jobs
         self.return_sequences = return_sequences
         self.n_channels = n_channels
         self.solver = solver
@@ -354,16 +358,19 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 np.iinfo(np.int32).max, size=self.n_estimators)
             members = [clone(self).set_params(n_estimators=1, random_state=int(seed))
                        for seed in seeds]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for member in members:
-                if hasattr(self, "_skl_callbacks"):
-                    member._skl_callbacks = self._skl_callbacks
-                self._share_label_state(member)
-                with callback_management_context(member):  # no callback context left on it
-                    member._fit(X, y, sample_weight, incremental)
-        _reissue_once(caught)  # one ConvergenceWarning for the ensemble, not one per member
-        self._adopt_members(members)
+        for member in members:
+            if hasattr(self, "_skl_callbacks"):
+                member._skl_callbacks = self._skl_callbacks
+            self._share_label_state(member)
+        # Members are independent: with n_jobs they train in parallel processes, each
+        # bit-identical to its sequential fit (own seed, one BLAS thread for small
+        # layers). Callbacks observe the estimator in this process, so they keep it here.
+        n_jobs = None if hasattr(self, "_skl_callbacks") else self.n_jobs
+        fitted = Parallel(n_jobs=n_jobs)(
+            delayed(_fit_member)(member, X, y, sample_weight, incremental)
+            for member in members)
+        _reissue_once([w for _, caught in fitted for w in caught])  # once, not per member
+        self._adopt_members([member for member, _ in fitted])
         return self
 
     def _check_same_ensemble_size(self, n_estimators):
@@ -736,14 +743,19 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return Y
 
 
+def _fit_member(member, X, y, sample_weight, incremental):
+    """Fit one member; return it with the warnings it raised as (category, message)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with callback_management_context(member):  # no callback context left on it
+            member._fit(X, y, sample_weight, incremental)
+    return member, [(w.category, str(w.message)) for w in caught]
+
+
 def _reissue_once(caught):
-    """Warn again what the members warned, each distinct message once."""
-    seen = set()
-    for record in caught:
-        key = (record.category, str(record.message))
-        if key not in seen:
-            seen.add(key)
-            warnings.warn(record.message, record.category, stacklevel=4)
+    """Warn again what the members warned, each distinct (category, message) once."""
+    for category, message in dict.fromkeys(caught):
+        warnings.warn(message, category, stacklevel=4)
 
 
 def _mean_curve(curves):

@@ -60,6 +60,10 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         of their raw outputs. Averaging 5 networks raised the cross-validated accuracy on
         every benchmark set and removes most of the seed-to-seed spread of small data sets,
         for 5 times the fit time (``n_estimators=1`` trains a single network).
+    n_jobs : int, default=None
+        Ensemble members trained in parallel (processes, through joblib); ``None`` is 1
+        unless in a ``joblib.parallel_config`` context, ``-1`` all cores. Results do
+        not depend on it. Ignored while callbacks are set (they follow this process).
     return_sequences : bool, default=False
         Many-to-many: predict one target per time step instead of one per sequence.
     n_channels : int, default=1
@@ -184,7 +188,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     def __init__(
         self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
         bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
-        n_estimators=5, return_sequences=False, n_channels=1, solver="adam",
+        n_estimators=5, n_jobs=None, return_sequences=False, n_channels=1, solver="adam",
         alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
         power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
         verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
@@ -195,7 +199,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         super().__init__(
             hidden_layer_sizes, activation, cell=cell, bidirectional=bidirectional,
             pooling=pooling, patch_size=patch_size, standardize=standardize,
-            n_estimators=n_estimators,
+            n_estimators=n_estimators, n_jobs=n_jobs,
             return_sequences=return_sequences, n_channels=n_channels, solver=solver,
             alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
             learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,

@@ -181,3 +181,15 @@ def test_a_single_network_refit_drops_the_previous_ensemble(task):
     reg = RNNRegressor(n_estimators=2, max_iter=2, random_state=0).fit(X, y)
     reg.set_params(n_estimators=1).fit(X, y)
     assert reg.params_.ndim == 1 and not hasattr(reg, "estimators_")
+
+
+def test_parallel_members_give_the_same_ensemble(task):
+    X, y = task
+    params = dict(n_estimators=3, max_iter=3, random_state=0)
+    sequential = RNNRegressor(**params).fit(X, y)
+    parallel = RNNRegressor(n_jobs=2, **params).fit(X, y)
+    np.testing.assert_array_equal(parallel.params_, sequential.params_)
+    np.testing.assert_array_equal(parallel.predict(X), sequential.predict(X))
+    parallel.partial_fit(X, y)
+    sequential.partial_fit(X, y)
+    np.testing.assert_array_equal(parallel.params_, sequential.params_)
