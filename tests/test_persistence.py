@@ -153,3 +153,108 @@ def test_fitted_model_size_does_not_grow_with_the_training_set(Estimator, n_esti
         est = _fit(Estimator(**TINY, n_estimators=n_estimators), X_, y_)
         sizes.append(len(pickle.dumps(est)))
     assert abs(sizes[1] - sizes[0]) < 100, sizes
+
+
+# --- RNNForecaster -------------------------------------------------------------------
+# A fitted forecaster keeps its index grid as a frequency string and integers, not as
+# pandas objects, so skops loads it trusting skrnn's classes only (docs/persistence.md).
+
+def _airline(index):
+    from skrnn.datasets import load_airline
+
+    y = load_airline()
+    return {"datetime": y, "period": y.to_period("M"), "range": y.reset_index(drop=True)}[index]
+
+
+def _forecaster(kind):
+    from sklearn.linear_model import Ridge
+
+    from skrnn import RNNForecaster
+
+    if kind == "ridge":
+        return RNNForecaster(Ridge())
+    if kind == "regressor":
+        return RNNForecaster(RNNRegressor(n_estimators=1, max_iter=3, hidden_layer_sizes=4,
+                                          batch_size=32), random_state=0, n_estimators=1)
+    return RNNForecaster(random_state=0, n_estimators=2).set_params(estimator__max_iter=3)
+
+
+FORECASTER_TYPES = {
+    "ridge": ["skrnn.forecasting._forecaster.RNNForecaster"],
+    "regressor": ["skrnn._regressor.RNNRegressor", "skrnn.forecasting._forecaster.RNNForecaster"],
+    "default": ["skrnn.forecasting._ensemble.DefaultForecastNetwork",
+                "skrnn.forecasting._forecaster.RNNForecaster"],
+}
+
+
+def _forecasts(forecaster):
+    return [forecaster.predict(12), forecaster.predict_interval(12, coverage=[0.5, 0.9]),
+            forecaster.predict_quantiles(5)]
+
+
+def _assert_same_forecasts(expected, got):
+    import pandas as pd
+
+    for a, b in zip(expected, got):
+        assert type(a) is type(b)
+        if isinstance(a, pd.Series):
+            pd.testing.assert_series_equal(a, b, check_exact=True)
+        else:
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.mark.parametrize("kind", FORECASTER_TYPES)
+@pytest.mark.parametrize("index", ["datetime", "period", "range"])
+@pytest.mark.parametrize("calibrated", [False, True], ids=["fitted", "calibrated"])
+def test_skops_round_trip_of_a_forecaster(sio, kind, index, calibrated):
+    """Values and index of predict, predict_interval and predict_quantiles are identical;
+    saved before or after the calibration models exist."""
+    forecaster = _fit(_forecaster(kind), _airline(index), None)
+    if calibrated:
+        forecaster.predict_interval(12)
+    dumped = sio.dumps(forecaster)
+    untrusted = sio.get_untrusted_types(data=dumped)
+    assert untrusted == FORECASTER_TYPES[kind]
+    loaded = sio.loads(dumped, trusted=untrusted)
+    assert loaded.cutoff_ == forecaster.cutoff_ and loaded.freq_ == forecaster.freq_
+    _assert_same_forecasts(_forecasts(forecaster), _forecasts(loaded))
+
+
+@pytest.mark.parametrize("index", ["datetime", "period", "range"])
+def test_pickle_round_trip_of_a_forecaster_after_update(index):
+    y = _airline(index)
+    forecaster = _fit(_forecaster("ridge"), y[:-24], None)
+    forecaster.predict_interval(6)
+    forecaster.update(y[-24:-12])
+    loaded = pickle.loads(pickle.dumps(forecaster))
+    assert loaded._calibration.y is not loaded.y_train_  # the calibration kept its own data
+    _assert_same_forecasts(_forecasts(forecaster), _forecasts(loaded))
+    loaded.update(y[-12:])
+    forecaster.update(y[-12:])
+    _assert_same_forecasts(_forecasts(forecaster), _forecasts(loaded))
+
+
+def test_forecaster_skops_types_are_the_documented_ones(sio):
+    """docs/persistence.md lists RNNForecaster and DefaultForecastNetwork."""
+    import pandas as pd
+
+    y = pd.Series(np.sin(np.arange(60) / 3), index=pd.date_range("2020", periods=60,
+                                                                  freq="h", tz="Europe/Paris"))
+    forecaster = _fit(_forecaster("default"), y, None)
+    dumped = sio.dumps(forecaster)
+    assert sio.get_untrusted_types(data=dumped) == FORECASTER_TYPES["default"]
+    loaded = sio.loads(dumped, trusted=FORECASTER_TYPES["default"])
+    _assert_same_forecasts([forecaster.predict(5)], [loaded.predict(5)])
+
+
+def test_forecaster_pickle_grows_only_by_the_kept_training_values():
+    """y_train_ is kept on purpose (the history forecasts start from); nothing else of the
+    series' length is saved in a fitted forecaster."""
+    import pandas as pd
+
+    sizes = []
+    for n in (100, 400):
+        y = pd.Series(np.sin(np.arange(n) / 4), index=pd.date_range("2000", periods=n, freq="D"))
+        sizes.append(len(pickle.dumps(_fit(_forecaster("ridge"), y, None))))
+    assert 300 * 8 <= sizes[1] - sizes[0] < 300 * 8 + 100, sizes
+    assert b"pandas" not in pickle.dumps(_fit(_forecaster("ridge"), _airline("period"), None))

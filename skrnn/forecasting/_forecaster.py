@@ -38,6 +38,8 @@ from ._index import (
     columns_in_order,
     forecast_index,
     future_index,
+    grid_from_state,
+    grid_state,
     index_frequency,
     observed_values,
     past_index,
@@ -894,6 +896,55 @@ class RNNForecaster(BaseEstimator):
         y = pd.DataFrame(self.y_train_[:n_train])
         exog = None if self.exog_train_ is None else pd.DataFrame(self.exog_train_[:n_train])
         return model.fit(y, exog=exog)
+
+    # --- saving --------------------------------------------------------------------
+
+    def __getstate__(self):
+        """The state as plain data, for pickle, joblib, ``copy`` and skops alike.
+
+        The index grid (``freq_``, ``cutoff_``) is saved as a frequency string and
+        integers, the level transform and the calibration cache as dicts, so that
+        skops needs to trust no pandas type and no private skrnn class
+        (docs/persistence.md). The calibration's copy of the training values is
+        the array ``y_train_`` until :meth:`update`: it is then saved once.
+        """
+        state = dict(super().__getstate__())
+        if "cutoff_" in state:
+            grid = grid_state(state["index_kind_"], state["freq_"], state["cutoff_"])
+            if grid is not None:  # else keep the pandas objects: pickle still works
+                del state["freq_"], state["cutoff_"]
+                state["_grid"] = grid
+        if isinstance(state.get("_levels"), LevelTransform):
+            state["_levels"] = dict(vars(state["_levels"]))
+        if isinstance(state.get("_calibration"), ConformalCalibration):
+            calibration = dict(vars(state["_calibration"]))
+            calibration["y_is_train"] = calibration["y"] is state["y_train_"]
+            if calibration["y_is_train"]:
+                calibration["y"] = None
+            calibration["exog_is_train"] = calibration["exog"] is state["exog_train_"]
+            if calibration["exog_is_train"]:
+                calibration["exog"] = None
+            state["_calibration"] = calibration
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if "_grid" in state:
+            state["freq_"], state["cutoff_"] = grid_from_state(state.pop("_grid"))
+        if isinstance(state.get("_levels"), dict):
+            levels = LevelTransform.__new__(LevelTransform)
+            levels.__dict__.update(state["_levels"])
+            state["_levels"] = levels
+        if isinstance(state.get("_calibration"), dict):
+            fields = dict(state["_calibration"])
+            if fields.pop("y_is_train"):
+                fields["y"] = state["y_train_"]
+            if fields.pop("exog_is_train"):
+                fields["exog"] = state["exog_train_"]
+            calibration = ConformalCalibration.__new__(ConformalCalibration)
+            calibration.__dict__.update(fields)
+            state["_calibration"] = calibration
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -308,3 +308,46 @@ def _check_future_exog_frame(frame, names, expected):
         )
     if list(frame.columns) != names:
         raise ValueError(f"exog's columns {list(frame.columns)} differ from those seen in fit {names}.")
+
+
+def grid_state(kind, freq, last):
+    """``(kind, freq, last)`` as plain data (str and int), or None if it would not read back exactly.
+
+    What a saved forecaster holds instead of pandas objects, so that skops
+    needs to trust no pandas type: a frequency string and, for the last
+    value, int64 nanoseconds (in the Timestamp's unit, with its time zone's
+    name) or a period ordinal. :func:`grid_from_state` rebuilds them.
+    """
+    if kind == INTEGER:
+        state = {"kind": kind, "freq": int(freq), "last": int(last)}
+    elif kind == DATETIME:
+        state = {"kind": kind, "freq": freq.freqstr, "last": int(last.asm8.view("i8")),
+                 "unit": last.unit, "tz": None if last.tz is None else str(last.tz)}
+    else:
+        state = {"kind": kind, "freq": last.freqstr, "last": int(last.ordinal)}
+    try:
+        back_freq, back_last = grid_from_state(state)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
+    return state if _same_value(back_freq, freq) and _same_value(back_last, last) else None
+
+
+def _same_value(a, b):
+    same = type(a) is type(b) and a == b
+    if same and isinstance(a, pd.Timestamp):
+        return a.unit == b.unit and str(a.tz) == str(b.tz)
+    return same
+
+
+def grid_from_state(state):
+    """``(freq, last)`` saved by :func:`grid_state`."""
+    kind, freq, last = state["kind"], state["freq"], state["last"]
+    if kind == INTEGER:
+        return freq, last
+    if kind == DATETIME:
+        stamp = pd.Timestamp(np.datetime64(last, state["unit"]))
+        if state["tz"] is not None:
+            stamp = stamp.tz_localize("UTC").tz_convert(state["tz"])
+        return pd.tseries.frequencies.to_offset(freq), stamp
+    period = pd.Period(ordinal=last, freq=freq)
+    return period.freq, period
