@@ -50,8 +50,7 @@ def test_demo_forecast_beats_seasonal_naive(demo_run):
 
 
 def test_demo_saves_plot(tmp_path):
-    pytest.importorskip("matplotlib")
-    y = load_airline()
+    y = load_airline()  # matplotlib is in the test extra
     train, test = y.iloc[:-12], y.iloc[-12:]
     forecaster = RNNForecaster(Ridge(), log=True).fit(train)
     plot = tmp_path / "forecast.png"
