@@ -209,3 +209,16 @@ def test_the_graph_uses_the_native_recurrent_operators():
         if cell == "gru":
             gru = next(node for node in model.graph.node if node.op_type == "GRU")
             assert {a.name: a.i for a in gru.attribute}["linear_before_reset"] == 1
+
+
+def test_a_forecasters_networks_export_as_table_models():
+    from skrnn import RNNForecaster
+    from skrnn.datasets import load_airline
+
+    forecaster = RNNForecaster(random_state=0, n_estimators=2)
+    forecaster.set_params(estimator__max_iter=3).fit(load_airline())
+    windows = np.random.default_rng(0).normal(size=(5, forecaster.window_length_))
+    for member in forecaster.estimators_:
+        session = ort.InferenceSession(to_onnx(member).SerializeToString())
+        out = session.run(None, {"X": windows.astype(np.float32)})[0]
+        np.testing.assert_allclose(out.ravel(), member.predict(windows).ravel(), atol=1e-5)
