@@ -14,8 +14,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseRNN, unchanged_on_failure
 from ._compat import _fit_context
-from ._input import is_sequence_list
-from ._regressor import _valid_steps
+from ._input import flatten_valid_steps, is_sequence_list
 
 
 class RNNClassifier(ClassifierMixin, BaseRNN):
@@ -318,7 +317,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
     def _score_raw(self, raw, Y, lengths, sample_weight):
         if Y.ndim == 3:
-            raw, Y, sample_weight = _valid_steps(raw, Y, lengths, sample_weight)
+            raw, Y, sample_weight = flatten_valid_steps(raw, Y, lengths, sample_weight)
         if Y.shape[1] > 1 and self._is_softmax():
             correct = raw.argmax(axis=1) == Y.argmax(axis=1)
         else:

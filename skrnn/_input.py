@@ -364,3 +364,14 @@ def patch_steps(X, lengths, patch_size):
     if np.all(lengths_patched == X_patched.shape[1]):
         lengths_patched = None
     return X_patched, lengths_patched
+
+
+def flatten_valid_steps(raw, Y, lengths, sample_weight):
+    """Per-step outputs and targets ``(n, T, k)`` as ``(n_valid_steps, k)`` rows, padded
+    steps dropped, with each step's weight (its sequence's)."""
+    n, T = Y.shape[:2]
+    valid = valid_step_mask(lengths, T)
+    if valid is None:
+        valid = np.ones((n, T), dtype=bool)
+    weights = np.broadcast_to(sample_weight[:, np.newaxis], (n, T))
+    return raw[valid], Y[valid], weights[valid]

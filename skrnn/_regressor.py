@@ -7,7 +7,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseRNN, unchanged_on_failure
 from ._compat import _fit_context
-from ._input import check_numeric_dtype, is_sequence_list
+from ._input import check_numeric_dtype, flatten_valid_steps, is_sequence_list
 from .preprocessing import channel_mean_scale
 
 
@@ -301,7 +301,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
     def _score_raw(self, raw, Y, lengths, sample_weight):
         if Y.ndim == 3:  # many-to-many: score the valid steps only
-            raw, Y, sample_weight = _valid_steps(raw, Y, lengths, sample_weight)
+            raw, Y, sample_weight = flatten_valid_steps(raw, Y, lengths, sample_weight)
         return r2_score(Y, raw, sample_weight=sample_weight)
 
     def score(self, X, y, sample_weight=None):
@@ -335,13 +335,3 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         tags.target_tags.multi_output = True
         tags.input_tags.three_d_array = True
         return tags
-
-
-def _valid_steps(raw, Y, lengths, sample_weight):
-    """Flatten per-step outputs to ``(n_valid_steps, k)``, dropping padded steps."""
-    n, T = Y.shape[:2]
-    steps = np.arange(T)
-    starts = T - (lengths if lengths is not None else np.full(n, T))
-    valid = steps[np.newaxis, :] >= starts[:, np.newaxis]
-    weights = np.broadcast_to(sample_weight[:, np.newaxis], (n, T))
-    return raw[valid], Y[valid], weights[valid]
