@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._cells import LSTM_FORGET_BLOCK, gru_structural_zeros
-from ._network import pool_weights, unpack
+from ._network import pool_weights, unpack, unpack_decoder
 
 
 def _glorot_uniform(rng, fan_in, fan_out, shape):
@@ -36,9 +36,11 @@ def init_params(spec, rng):
 
     Input weights are Glorot-uniform (fan-in ``F_in``, fan-out ``n_gates * H``), recurrent
     weights orthogonal per gate block, biases zero except the LSTM forget-gate bias (1).
-    The head is Glorot-uniform with zero bias. The attention's scoring vector (if any) is
-    zero: attention starts uniform over the valid steps (mean pooling) and learns where to
-    look, and drawing nothing for it keeps every pooling's random stream the same.
+    The head is Glorot-uniform with zero bias. A decoder (``spec.output_steps``) is
+    drawn after everything else (see :func:`_init_decoder`). The attention's scoring
+    vector (if any) is zero: attention starts uniform over the valid steps (mean
+    pooling) and learns where to look, and drawing nothing for it keeps every pooling's
+    random stream the same.
 
     Parameters
     ----------
@@ -60,4 +62,18 @@ def init_params(spec, rng):
     w = pool_weights(spec, theta)
     if w is not None:  # after the head, and no draw: the same numbers as "last"
         w[:] = 0.0
+    if spec.output_steps is not None:  # drawn last: nothing above changes its draws
+        _init_decoder(spec, theta, rng)
     return theta.astype(spec.dtype)
+
+
+def _init_decoder(spec, theta, rng):
+    """Initial-state maps Glorot-uniform with zero bias; layers as the encoder's."""
+    maps, layers = unpack_decoder(spec, theta)
+    for A in maps:
+        A[:, :-1] = _glorot_uniform(rng, A.shape[1] - 1, A.shape[0], (A.shape[0],
+                                                                      A.shape[1] - 1))
+    n_in = spec.n_outputs + spec.n_future_features
+    for H, W in zip(spec.hidden_layer_sizes, layers):
+        _init_recurrent(W, spec, rng, n_in)
+        n_in = H

@@ -46,6 +46,20 @@ class NetworkSpec:
         ``(start, n_outputs, D)`` of ``W_out``; ``b_out`` follows it.
     penalty_mask : ndarray of shape (n_params,)
         1 for weights penalised by the L2 term (``w`` included), 0 for biases.
+    output_steps : int or None
+        None: the network above. An int: an encoder–decoder (see
+        :mod:`skrnn._engine._decoder`); the layers above are its encoder, read many-to-one,
+        and the head acts on every step of the decoder's top layer.
+    n_future_features : int
+        Known future covariates the decoder reads at each step besides its previous
+        output (encoder–decoder only).
+    feedback : {"identity", "softmax", "sigmoid"}
+        What the decoder feeds back from its head when it runs free: the prediction in
+        the head's space (the regressor's value, the classifier's probabilities).
+    init_slices, decoder_slices : tuple of (int, int, int)
+        Per decoder layer: ``(start, n_rows, n_cols)`` of the map from the encoder's
+        summary to the layer's initial state, ``A = [W_s | b]`` of shape
+        ``(n_states * H, D + 1)``, and of the layer's fused ``W``; empty without a decoder.
     """
 
     n_features: int
@@ -62,6 +76,11 @@ class NetworkSpec:
     pool_slice: tuple
     head_slices: tuple
     penalty_mask: np.ndarray = field(compare=False, repr=False)
+    output_steps: object = None
+    n_future_features: int = 0
+    feedback: str = "identity"
+    init_slices: tuple = ()
+    decoder_slices: tuple = ()
 
     @property
     def n_directions(self):
@@ -116,7 +135,8 @@ def _recurrent_layout(sizes, n_features, n_blocks, n_dir):
 
 def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
                  activation="tanh", bidirectional=False, return_sequences=False,
-                 dtype=np.float32, pooling="last"):
+                 dtype=np.float32, pooling="last", output_steps=None,
+                 n_future_features=0, feedback="identity"):
     """Describe a stacked (bi)directional recurrent network with a dense head.
 
     Parameters
@@ -131,6 +151,14 @@ def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
     pooling : {"last", "mean", "max", "attention"}, default="last"
         Many-to-one only: what the head reads (see :class:`NetworkSpec`). "attention"
         adds ``D`` parameters (its scoring vector) before the head.
+    output_steps : int or None, default=None
+        An int makes an encoder–decoder emitting this many steps: the decoder's initial
+        state maps and layers (same cell and sizes as the encoder, one direction) come
+        after the encoder's parameters, and the head reads the decoder's top layer.
+    n_future_features : int, default=0
+        Known future covariates per decoder step (encoder–decoder only).
+    feedback : {"identity", "softmax", "sigmoid"}, default="identity"
+        The decoder's fed-back prediction (see :class:`NetworkSpec`).
 
     Returns
     -------
@@ -144,17 +172,25 @@ def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
     402
     >>> make_network(3, (8,), 2, cell="gru", pooling="attention").pool_slice  # w: D = 8
     (384, 392)
+    >>> make_network(3, (8,), 2, cell="gru", output_steps=5).decoder_slices  # F = 2
+    ((456, 32, 11),)
     """
     sizes = _validate(n_features, hidden_layer_sizes, n_outputs, cell, activation)
     _validate_pooling(pooling, return_sequences)
+    decoder = _validate_decoder(output_steps, n_future_features, feedback, return_sequences)
     n_dir = 2 if bidirectional else 1
-    layer_slices, penalised, start, D = _recurrent_layout(
-        sizes, n_features, get_cell(cell, activation).n_blocks, n_dir)
+    n_blocks = get_cell(cell, activation).n_blocks
+    layer_slices, penalised, start, D = _recurrent_layout(sizes, n_features, n_blocks, n_dir)
     pool_slice = None
     if pooling == "attention":
         pool_slice = (start, start + D)
         penalised.append(np.ones(D))  # w is a weight: L2-penalised
         start += D
+    init_slices = decoder_slices = ()
+    if decoder:
+        init_slices, decoder_slices, start, D = _decoder_layout(
+            sizes, D, int(n_outputs) + int(n_future_features), cell, n_blocks, penalised,
+            start)
     head = (start, int(n_outputs), D)
     penalised += [np.ones(n_outputs * D), np.zeros(n_outputs)]
     penalty_mask = np.concatenate(penalised).astype(dtype)
@@ -164,7 +200,47 @@ def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
         cell=cell, activation=activation, bidirectional=bool(bidirectional),
         return_sequences=bool(return_sequences), pooling=pooling, dtype=np.dtype(dtype),
         n_params=int(start + n_outputs * D + n_outputs), layer_slices=layer_slices,
-        pool_slice=pool_slice, head_slices=head, penalty_mask=penalty_mask)
+        pool_slice=pool_slice, head_slices=head, penalty_mask=penalty_mask,
+        **decoder, init_slices=init_slices, decoder_slices=decoder_slices)
+
+
+FEEDBACKS = ("identity", "softmax", "sigmoid")
+
+
+def _validate_decoder(output_steps, n_future_features, feedback, return_sequences):
+    """The decoder's NetworkSpec fields, or {} for a network without a decoder."""
+    if output_steps is None:
+        if n_future_features:
+            raise ValueError("n_future_features needs output_steps (a decoder).")
+        return {}
+    if int(output_steps) < 1 or int(n_future_features) < 0:
+        raise ValueError(f"output_steps must be >= 1 and n_future_features >= 0, got "
+                         f"{output_steps!r} and {n_future_features!r}.")
+    if return_sequences:
+        raise ValueError("output_steps (an encoder–decoder) cannot be combined with "
+                         "return_sequences=True: the decoder writes the output sequence.")
+    if feedback not in FEEDBACKS:
+        raise ValueError(f"Unknown feedback {feedback!r}; expected one of {FEEDBACKS}.")
+    return dict(output_steps=int(output_steps), n_future_features=int(n_future_features),
+                feedback=feedback)
+
+
+def _decoder_layout(sizes, D, n_inputs, cell, n_blocks, penalised, start):
+    """Slices of the decoder's initial-state maps, then of its layers (one direction);
+    appends their penalty masks. Returns them, the next free index and the head's D."""
+    n_states = 2 if cell == "lstm" else 1
+    init_slices = []
+    for H in sizes:
+        rows, cols = n_states * H, D + 1
+        init_slices.append((start, rows, cols))
+        mask = np.ones((rows, cols))
+        mask[:, D] = 0  # bias column
+        penalised.append(mask.ravel())
+        start += rows * cols
+    layer_slices, more, used, top = _recurrent_layout(sizes, n_inputs, n_blocks, 1)
+    decoder_slices = tuple((s + start, r, c) for (s, r, c), in layer_slices)
+    penalised += more
+    return tuple(init_slices), decoder_slices, start + used, top
 
 
 def unpack(spec, theta):
@@ -183,6 +259,20 @@ def unpack(spec, theta):
     W_out = theta[s: s + n_out * D].reshape(n_out, D)
     b_out = theta[s + n_out * D: s + n_out * D + n_out].reshape(n_out, 1)
     return layers, W_out, b_out
+
+
+def unpack_decoder(spec, theta):
+    """Views of the decoder's parameters in ``theta`` (or a gradient laid out like it).
+
+    Returns
+    -------
+    maps : list of ndarray
+        ``maps[l]`` is ``A = [W_s | b]`` of shape ``(n_states * H_l, D + 1)``.
+    layers : list of ndarray
+        ``layers[l]`` is the fused ``W`` of decoder layer ``l``.
+    """
+    return ([theta[s: s + r * c].reshape(r, c) for s, r, c in spec.init_slices],
+            [theta[s: s + r * c].reshape(r, c) for s, r, c in spec.decoder_slices])
 
 
 def pool_weights(spec, theta):

@@ -21,6 +21,7 @@ the rest of the memory, scale with ``bptt_steps``. Without truncation (one chunk
 pooled path runs the network once, with caches.
 """
 
+import functools
 from types import SimpleNamespace
 
 import numpy as np
@@ -162,6 +163,7 @@ def forward(spec, theta, X, lengths=None):
     raw : ndarray of shape (n_samples, n_outputs), or (n_samples, n_timesteps,
         n_outputs) if ``spec.return_sequences``.
     """
+    _check_no_decoder(spec, "forward")
     n_samples = X.shape[0]
     X, lengths = _pad_batch(X, lengths)
     ctx = _sequence_context(spec, X, lengths)
@@ -280,6 +282,12 @@ def _chunks(T, bptt_steps):
     return [(max(stop - int(bptt_steps), 0), stop) for stop in reversed(stops)]
 
 
+def _check_no_decoder(spec, name):
+    if spec.output_steps is not None:
+        raise ValueError(f"{name} runs networks without a decoder; an encoder–decoder "
+                         f"spec (output_steps={spec.output_steps}) goes to {name}_seq2seq.")
+
+
 def _check_training_options(spec, loss, bptt_steps, dropout):
     if loss not in LOSS_FUNCTIONS:
         raise ValueError(f"Unknown loss {loss!r}; expected one of {tuple(LOSS_FUNCTIONS)}.")
@@ -329,6 +337,7 @@ def loss_and_gradient(spec, theta, X, Y, *, loss="squared_error", lengths=None,
     loss : float
     grad : ndarray of shape (spec.n_params,), dtype of ``theta``
     """
+    _check_no_decoder(spec, "loss_and_gradient")
     _check_training_options(spec, loss, bptt_steps, dropout)
     ctx = _sequence_context(spec, X, lengths)
     drop = _dropout_masks(spec, ctx, dropout, rng)
@@ -340,21 +349,30 @@ def loss_and_gradient(spec, theta, X, Y, *, loss="squared_error", lengths=None,
         total = _stepwise_objective(run, y, weight, spans)
     else:
         total = _pooled_objective(run, y, weight, spans)
-    if alpha:
-        penalised = theta * spec.penalty_mask
-        total += 0.5 * alpha * float(np.dot(penalised, theta)) / sw.sum()
-        grad += (alpha / sw.sum()) * penalised
-    return float(total), grad
+    return float(total + _l2_penalty(spec, theta, grad, alpha, sw)), grad
+
+
+def _l2_penalty(spec, theta, grad, alpha, sw):
+    """0.5 alpha ||weights||^2 / sum(w); adds its gradient to ``grad``."""
+    if not alpha:
+        return 0.0
+    penalised = theta * spec.penalty_mask
+    grad += (alpha / sw.sum()) * penalised
+    return 0.5 * alpha * float(np.dot(penalised, theta)) / sw.sum()
 
 
 def _training_run(spec, theta, grad, X, ctx, drop, loss_fn):
-    """What the objective's steps share: parameter and gradient views, data, masks."""
+    """What the objective's steps share: parameter and gradient views, data, masks, and
+    ``head_loss(head_in, y, weight) -> (loss, dL/d head_in)``, which accumulates the
+    head's gradient (an encoder–decoder replaces it by its decoder's loss)."""
     layers, W_out, b_out = unpack(spec, theta)
     glayers, gW_out, gb_out = unpack(spec, grad)
     return SimpleNamespace(
         spec=spec, ctx=ctx, drop=drop, loss_fn=loss_fn, x=X.transpose(2, 1, 0),
         layers=layers, head=(W_out, b_out), w_pool=pool_weights(spec, theta),
-        glayers=glayers, ghead=(gW_out, gb_out), gw_pool=pool_weights(spec, grad))
+        glayers=glayers, ghead=(gW_out, gb_out), gw_pool=pool_weights(spec, grad),
+        head_loss=functools.partial(_head_loss, spec, loss_fn, W_out, b_out,
+                                    (gW_out, gb_out)))
 
 
 def _stepwise_objective(run, y, weight, spans):
@@ -371,8 +389,7 @@ def _stepwise_objective(run, y, weight, spans):
                                                  drop, True)
         y_c, w_c = ((y, weight) if not spec.return_sequences
                     else (y[:, span[0]:span[1]], weight[span[0]:span[1]]))
-        chunk_loss, d_top = _head_loss(spec, run.loss_fn, *run.head, run.ghead, head_in,
-                                       y_c, w_c)
+        chunk_loss, d_top = run.head_loss(head_in, y_c, w_c)
         total += chunk_loss
         _backward_stack(spec, layers, run.glayers, caches, d_top, ctx, span, drop)
     return total
@@ -430,8 +447,7 @@ def _pooled_head_loss(run, top, y, weight):
     pooled, cache = pool(kind, top, run.ctx.mask, run.w_pool)
     if drop is not None:
         pooled = pooled * drop[-1]
-    loss, d_pooled = _head_loss(run.spec, run.loss_fn, *run.head, run.ghead, pooled, y,
-                                weight)
+    loss, d_pooled = run.head_loss(pooled, y, weight)
     if drop is not None:
         d_pooled = d_pooled * drop[-1]
     d_top, d_w = pool_backward(kind, d_pooled, cache)

@@ -198,7 +198,8 @@ def _prepare_backward(cell, buf):
     return fill, cell.backward_plan(buf)
 
 
-def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
+def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True,
+                       need_dstate0=False, dc_end=None):
     """BPTT through one direction; accumulates ``grad_W`` and returns ``dL/dx``.
 
     Parameters
@@ -215,16 +216,30 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
     mask : ndarray of shape (1, T, B) or None
     need_dx : bool
         False for the first layer: nobody needs the gradient of the data.
+    need_dstate0 : bool
+        Also return the gradient with respect to the entering state (a decoder's state
+        is computed from the encoder). Only without ``mask``: the dropped pass-through
+        terms of :func:`_mask_gradient_` would reach it.
+    dc_end : ndarray of shape (H, B) or None
+        LSTM only: ``dL/dc_{T-1}`` from beyond the chunk (a decoder run step by step);
+        ``dL/dh_{T-1}`` from beyond is simply part of ``dH``.
 
     Returns
     -------
     dX : ndarray of shape (F, T, B) or None
-        Gradient with respect to the input sequence. The state entering the chunk is a
-        constant (zero, or detached for truncated BPTT), so its gradient is dropped.
+        Gradient with respect to the input sequence. Unless ``need_dstate0``, the state
+        entering the chunk is a constant (zero, or detached for truncated BPTT), so its
+        gradient is dropped.
+    d_state0 : tuple of ndarray of shape (H, B)
+        Only with ``need_dstate0``: ``(dL/dh_{-1},)`` or ``(dL/dh_{-1}, dL/dc_{-1})``.
     """
+    if need_dstate0 and mask is not None:
+        raise ValueError("need_dstate0 needs mask=None (see _mask_gradient_).")
     T, F, H, B = buf.T, buf.F, buf.H, buf.B
     rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
     fill, plan = _prepare_backward(cell, buf)
+    if dc_end is not None:
+        buf.dc_carry[...] = dc_end
     step = cell.backward_step
     n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
     dz_steps = per_step(buf.dZ[:, :n_hidden], T)
@@ -255,7 +270,18 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True):
         _block_gradients(cell, W, buf, block, grad_W, scratch, dX)
     if cell is GRU:
         gru_structural_zeros(grad_W, F)
+    if need_dstate0:
+        return dX, _entering_state_gradient(cell, buf, U_T, dz_steps[0])
     return dX
+
+
+def _entering_state_gradient(cell, buf, U_T, dz_0):
+    """dL/dh_{-1} = U^T dz_0 (+ GRU's direct z_0 * dh_0); dL/dc_{-1} = dc_0 * f_0, which
+    the LSTM's last backward step left in ``dc_carry``. Fresh arrays."""
+    dh0 = np.matmul(U_T, dz_0)
+    if cell.has_direct:
+        dh0 += buf.dh_direct
+    return (dh0, buf.dc_carry.copy()) if cell.has_c else (dh0,)
 
 
 def _padded_steps(mask, T):

@@ -181,7 +181,7 @@ def rel_error(a, b):
 @pytest.fixture
 def ref():
     return SimpleNamespace(
-        network=ref_network, objective=ref_objective, loss=ref_loss,
+        network=ref_network, objective=ref_objective, loss=ref_loss, step=ref_step,
         top_sequence=ref_top_sequence, pool=ref_pool, head_input=ref_head_input,
         reverse_valid=reverse_valid, free_mask=free_mask, random_theta=random_theta,
         fd_gradient=fd_gradient, rel_error=rel_error)
