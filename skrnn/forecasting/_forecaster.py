@@ -7,6 +7,14 @@ flattened windows and averages them (``_ensemble.py``), and undoes the
 transforms on the way out so forecasts come back in the units of the data,
 on the future index (``_index.py``). Prediction intervals come from
 backtests inside the training data (``_intervals.py``).
+
+This module holds the parameters, ``fit``, ``predict`` and the forecasting
+core every other method goes through (``_forecast_from``). The checks of
+``fit`` are in ``_fitting.py``; the other public methods come from mixins,
+one job each: ``score`` and ``observed_and_forecast`` (``_periods.py``),
+``update``, ``fitted_values`` and ``residuals`` (``_in_sample.py``),
+``predict_interval`` and ``predict_quantiles`` (``_interval_forecasts.py``);
+the saved state is built in ``_state.py``.
 """
 
 from functools import partial
@@ -14,63 +22,44 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn import get_config
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import HasMethods, Interval, StrOptions, _fit_context, search_fold_estimator_name
-from ._ensemble import (
-    DefaultForecastNetwork,
-    adapt_to_windows,
-    default_estimator,
-    mean_prediction,
-    new_member,
-    new_members,
+from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._ensemble import default_estimator, mean_prediction, new_member
+from ._fitting import (
+    check_exog_reaches_the_scorer,
+    check_length,
+    fit_members,
+    fitted_horizon,
+    rows_needed,
+    steps_to_model,
 )
+from ._in_sample import InSampleMixin
 from ._index import (
     INTEGER,
     as_frame,
-    check_continues,
     check_fit_exog,
     check_future_exog,
     check_values,
-    columns_in_order,
     forecast_index,
-    future_index,
-    grid_from_state,
-    grid_state,
     index_frequency,
-    observed_values,
-    past_index,
-    steps_after,
-    steps_skipped,
+    pandas_forecast,
     target_passed_twice,
 )
-from ._intervals import (
-    ConformalCalibration,
-    check_levels,
-    conformal_quantile,
-    interval_frame,
-    quantile_coverage,
-    quantile_frame,
-)
+from ._interval_forecasts import IntervalMixin
+from ._intervals import ConformalCalibration
 from ._levels import LevelTransform, standardization
-from ._metrics import make_forecast_scorer, seasonal_period_from_freq
+from ._metrics import seasonal_period_from_freq
+from ._periods import PeriodMixin
+from ._state import object_state, plain_state
 from ._windows import auto_window_length, forecast_direct, forecast_recursive, supervised_windows
 
 __all__ = ["RNNForecaster"]
 
 
-def _equal_values(frame, values):
-    """Whether `frame` holds exactly `values` (same shape, same numbers)."""
-    try:
-        return frame.shape == values.shape and np.array_equal(frame.to_numpy(dtype=np.float64), values)
-    except (TypeError, ValueError):
-        return False
-
-
-class RNNForecaster(BaseEstimator):
+class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
     """Forecast a time series with a regressor trained on windows of its past.
 
     ``fit(y)`` transforms the series (optional log, differencing,
@@ -423,41 +412,29 @@ class RNNForecaster(BaseEstimator):
         """
         if target_passed_twice(y, exog):
             exog = None
-        self._check_exog_reaches_the_scorer(exog)
+        check_exog_reaches_the_scorer(self, exog)
         frame, is_series = as_frame(y)
         values = check_values(frame)
         self.index_kind_, self.freq_ = index_frequency(frame.index)
         exog_values = self._fit_exog(exog, frame.index)
-        horizon = self._fit_horizon()
+        horizon = fitted_horizon(self.strategy, self.horizon)
         self.seasonal_period_ = self._resolve_seasonal_period()
         z = self._fit_levels(values)
         self.window_length_ = self._resolve_window_length(len(z), horizon)
-        self._check_length(len(values), horizon)
+        check_length(len(values), self.window_length_, horizon, self.lags_)
         X, targets = supervised_windows(z, self._scaled_exog(exog_values), self.window_length_, horizon)
         self.n_windows_ = X.shape[0]
-        self.estimators_ = self._fit_members(X, targets)
+        n_channels = X.shape[1] // self.window_length_
+        new_estimator = partial(self._new_estimator, n_channels)
+        self.estimators_ = fit_members(new_estimator, X, targets, self.n_estimators, self.random_state)
         self.estimator_ = self.estimators_[0]
         self.target_names_ = list(frame.columns)
         self.cutoff_ = frame.index[-1]
         self._index_name, self._is_series = frame.index.name, is_series
         self.y_train_, self.exog_train_ = values, exog_values
-        min_train = self.window_length_ + sum(self.lags_) + horizon + 1
+        min_train = rows_needed(self.window_length_, horizon, self.lags_) + 1
         self._calibration = ConformalCalibration(self.n_calibration_folds, min_train, values, exog_values)
         return self
-
-    def _check_exog_reaches_the_scorer(self, exog):
-        """Inside a search without metadata routing, refuse `exog`: the scorer would not get it."""
-        search = search_fold_estimator_name(self)
-        if exog is None or get_config()["enable_metadata_routing"] or search is None:
-            return
-        raise ValueError(
-            f"exog was passed to {search}.fit without metadata routing: "
-            "scikit-learn cuts it for each fold's fit but does not hand the test fold's "
-            "covariates to the scorer, so every candidate would score NaN and the first "
-            "would win. Enable routing before the search, "
-            "sklearn.set_config(enable_metadata_routing=True): RNNForecaster and "
-            "make_forecast_scorer request exog for fit and score by default."
-        )
 
     def _fit_exog(self, exog, index):
         """Check the covariates and learn their standardisation; return their values."""
@@ -467,13 +444,6 @@ class RNNForecaster(BaseEstimator):
         values, self.exog_names_ = check_fit_exog(exog, index)
         self.exog_mean_, self.exog_scale_ = standardization(values, self.standardize)
         return values
-
-    def _fit_horizon(self):
-        if self.strategy == "recursive":
-            return 1
-        if self.horizon is None:
-            raise ValueError("strategy='direct' needs `horizon`, the number of steps its model predicts.")
-        return self.horizon
 
     def _resolve_seasonal_period(self):
         if self.seasonal_period is not None:
@@ -499,15 +469,6 @@ class RNNForecaster(BaseEstimator):
             return self.window_length
         return auto_window_length(self.seasonal_period_, n_transformed, horizon)
 
-    def _check_length(self, n_rows, horizon):
-        needed = self.window_length_ + horizon + sum(self.lags_)
-        if n_rows < needed:
-            raise ValueError(
-                f"y is too short: it has {n_rows} rows, but window_length="
-                f"{self.window_length_} + horizon={horizon} + {sum(self.lags_)} rows "
-                f"lost to differencing need at least {needed}."
-            )
-
     def _scaled_exog(self, exog_values):
         """Standardised covariates on the rows of the transformed series; None without them."""
         if exog_values is None:
@@ -517,28 +478,11 @@ class RNNForecaster(BaseEstimator):
     def _new_estimator(self, n_channels, random_state=None):
         return new_member(self.estimator, n_channels, random_state)
 
-    def _fit_members(self, X, targets):
-        n_channels = X.shape[1] // self.window_length_
-        members = new_members(partial(self._new_estimator, n_channels), self.n_estimators, self.random_state)
-        for member in members:
-            if isinstance(member, DefaultForecastNetwork):  # our default adapts to a short series
-                adapt_to_windows(member, len(X))
-            member.fit(X, targets)
-        return members
-
     # --- forecasting core ----------------------------------------------------------
 
     def _steps_to_model(self, horizon):
         """Steps the model must produce for a `horizon`-step forecast."""
-        if self.strategy == "recursive":
-            return horizon
-        if horizon > self.horizon:
-            raise ValueError(
-                f"strategy='direct' was fitted for horizon={self.horizon} and cannot "
-                f"forecast {horizon} steps; refit with horizon>={horizon} or use "
-                "strategy='recursive'."
-            )
-        return self.horizon
+        return steps_to_model(self.strategy, self.horizon, horizon)
 
     def _forecast_from(self, origins, n_steps, values, exog_values):
         """Forecast `n_steps` rows of `values` from each origin (rows ``[:origin]`` known).
@@ -600,302 +544,7 @@ class RNNForecaster(BaseEstimator):
         exog_values = None if exog_future is None else np.concatenate([self.exog_train_, exog_future])
         origin = len(self.y_train_)
         forecast = self._forecast_from([origin], len(index), self.y_train_, exog_values)[0]
-        if self._is_series:
-            return pd.Series(forecast[:, 0], index=index, name=self.target_names_[0])
-        return pd.DataFrame(forecast, index=index, columns=self.target_names_)
-
-    def _forecast_period(self, y, exog):
-        """Forecast of the period the observed values `y` cover, on their index and columns."""
-        frame, _ = as_frame(y)
-        if frame.shape[1] != len(self.target_names_):
-            raise ValueError(
-                f"y has {frame.shape[1]} columns; the forecaster was fitted on {len(self.target_names_)}."
-            )
-        self._refuse_training_period(y, frame)
-        gap = 0
-        if isinstance(y, (pd.Series, pd.DataFrame)):
-            gap = steps_skipped(self.index_kind_, self.freq_, self.cutoff_, frame.index)
-        forecast = self._forecast_steps(gap + len(frame), exog).iloc[gap:]
-        if isinstance(y, pd.DataFrame) and not self._is_series:
-            columns_in_order(y, self.target_names_)  # the same names, in any order
-            forecast = forecast[list(y.columns)]
-        return forecast.set_axis(frame.index) if isinstance(y, (pd.Series, pd.DataFrame)) else forecast
-
-    def _refuse_training_period(self, y, frame):
-        """Raise when `y` is (or starts inside) the data the forecaster holds, not a later period."""
-        if isinstance(y, (pd.Series, pd.DataFrame)):
-            inside = steps_after(self.index_kind_, self.freq_, self.cutoff_, frame.index[0]) == 0
-            where = (
-                f"starts at {frame.index[0]}, inside the data the forecaster holds (up to "
-                f"{self.cutoff_}), so it does not continue the training data"
-            )
-        else:
-            inside = _equal_values(frame, self.y_train_)
-            where = "is the data the forecaster holds"
-        if inside:
-            raise ValueError(
-                f"the period to forecast {where}: a forecaster predicts only the steps after "
-                "its data. (cross_validate and searches ask for this with "
-                "return_train_score=True, which has no meaning for a forecaster: use "
-                "return_train_score=False; fitted_values() gives the in-sample one-step "
-                "predictions.)"
-            )
-
-    # --- score ---------------------------------------------------------------------
-
-    def score(self, y, exog=None):
-        """Negative MASE of the forecast of the period `y` covers.
-
-        Forecasts the steps after the training data through the end of `y`
-        and compares the last ``len(y)`` with `y`; this is what GridSearchCV and cross_val_score call on each
-        test fold. MASE (mean absolute scaled error) divides the MAE by the
-        in-sample MAE of the one-step seasonal-naive forecast with period
-        ``seasonal_period_``: it is comparable across series of different
-        scales, unlike MAE or RMSE, and below 1 means better than that naive
-        benchmark. It is negated so that greater is better.
-
-        Parameters
-        ----------
-        y : pandas.Series, pandas.DataFrame or ndarray
-            The observed values of a period after the training data. A
-            DatetimeIndex, PeriodIndex or integer index must follow the
-            training index's frequency and may start some steps after the
-            training data (a ``gap``, as ``TimeSeriesSplit(gap=...)`` leaves):
-            the forecast then runs through the gap and only the steps of `y`
-            are scored. A NumPy array has no index, so no gap can be seen: it
-            is read as the steps right after the training data. A DataFrame's
-            columns are matched to the training columns by name.
-        exog : pandas.DataFrame, default=None
-            Covariates of the forecast steps, required when fitted with
-            `exog`: from one step after the training data, so with a gap
-            they cover the gap's steps too. `y` itself is ignored, as in
-            :meth:`fit` (scikit-learn's ``score(X, y)`` with the series as both).
-
-        Returns
-        -------
-        score : float
-            ``-MASE``; 0 is a perfect forecast.
-        """
-        if target_passed_twice(y, exog):
-            exog = None
-        return make_forecast_scorer("mase")(self, y, exog=exog)
-
-    def observed_and_forecast(self, y, exog=None):
-        """Observed and forecast values of the period `y` covers, for scoring.
-
-        Forecasts from the end of the training data through the end of `y`
-        (through any gap before it) and keeps the steps of `y`.
-
-        Parameters
-        ----------
-        y : pandas.Series, pandas.DataFrame or ndarray
-            Observed values of a period after the training data, as in
-            :meth:`score`.
-        exog : pandas.DataFrame, default=None
-            Covariates of the forecast steps, as in :meth:`score`.
-
-        Returns
-        -------
-        y_true : ndarray of shape (n_steps, n_targets)
-            The values of `y`, columns in the order of `target_names_`.
-        y_pred : ndarray of shape (n_steps, n_targets)
-            The forecast of the same steps.
-        """
-        check_is_fitted(self)
-        frame, y_true = observed_values(y, self.target_names_, by_name=not self._is_series)
-        self._refuse_training_period(y, frame)
-        gap = 0
-        if isinstance(y, (pd.Series, pd.DataFrame)):
-            gap = steps_skipped(self.index_kind_, self.freq_, self.cutoff_, frame.index)
-        y_pred = self._forecast_steps(gap + len(frame), exog)
-        return y_true, y_pred.to_numpy()[gap:].reshape(y_true.shape)
-
-    # --- moving the origin -----------------------------------------------------------
-
-    def update(self, y_new, exog_new=None):
-        """Append new observations, so that forecasts start after them, without refitting.
-
-        The fitted network, transforms and standardisation are kept; only the
-        history forecasts start from grows. A forecast after ``update`` is the
-        one a forecaster with these weights would make from the new origin:
-        it starts one step after the last row of `y_new`, from windows that
-        end with it. Prediction intervals keep the calibration of the data
-        seen in :meth:`fit`.
-
-        Parameters
-        ----------
-        y_new : pandas.Series, pandas.DataFrame or ndarray of shape (n_new,) or (n_new, n_targets)
-            The observations right after the data the forecaster holds. A
-            pandas index must start one step after `cutoff_` and follow the
-            frequency; an array is read as those steps. A DataFrame's columns
-            are matched to the training columns by name.
-        exog_new : pandas.DataFrame of shape (n_new, n_exog), default=None
-            The covariates of the same steps; required when fitted with
-            `exog`, refused otherwise.
-
-        Returns
-        -------
-        self : RNNForecaster
-            This forecaster, its `cutoff_`, `y_train_` and `exog_train_` extended.
-        """
-        check_is_fitted(self)
-        frame, values = observed_values(y_new, self.target_names_, by_name=not self._is_series)
-        if isinstance(y_new, (pd.Series, pd.DataFrame)):
-            check_continues(self.index_kind_, self.freq_, self.cutoff_, frame.index)
-        grid = (self.index_kind_, self.freq_, self.cutoff_)
-        exog_values = check_future_exog(exog_new, self.exog_names_, len(values), grid, exact=True)
-        y_train = np.concatenate([self.y_train_, values])
-        self._levels.transform(y_train)  # refuses values the fitted transforms cannot take
-        self.y_train_ = y_train
-        if exog_values is not None:
-            self.exog_train_ = np.concatenate([self.exog_train_, exog_values])
-        self.cutoff_ = future_index(*grid, len(values))[-1]
-        return self
-
-    # --- in-sample predictions -------------------------------------------------------
-
-    def fitted_values(self):
-        """In-sample one-step-ahead predictions of the data the forecaster holds.
-
-        Row ``t`` is predicted from the rows before it by the fitted network,
-        as :meth:`predict` would forecast it from origin ``t`` (with the
-        covariates of the data). Rows no window predicts are left out rather
-        than filled: the first ``window_length_`` plus those differencing
-        drops (``sum(lags_)``), and with ``strategy="direct"`` the last
-        ``horizon - 1``, whose windows lack targets. So the result has no NaN.
-        It covers the rows added by :meth:`update` too.
-
-        Returns
-        -------
-        fitted : pandas.Series or pandas.DataFrame
-            One-step predictions on the index of the rows they predict, with
-            the name or columns of `y`.
-        """
-        origins, fitted = self._one_step_in_sample()
-        return self._in_sample_frame(origins, fitted)
-
-    def residuals(self):
-        """In-sample one-step errors: the observed values minus :meth:`fitted_values`.
-
-        Returns
-        -------
-        residuals : pandas.Series or pandas.DataFrame
-            On the index of :meth:`fitted_values`.
-        """
-        origins, fitted = self._one_step_in_sample()
-        return self._in_sample_frame(origins, self.y_train_[origins] - fitted)
-
-    def _one_step_in_sample(self):
-        """``(rows, predictions)``: the rows a training window predicts, and their one-step forecasts."""
-        check_is_fitted(self)
-        n_rows, steps = len(self.y_train_), self._steps_to_model(1)
-        origins = np.arange(self.window_length_ + self._levels.n_lost_, n_rows - steps + 1)
-        return origins, self._forecast_from(origins, 1, self.y_train_, self.exog_train_)[:, 0]
-
-    def _in_sample_frame(self, rows, values):
-        index = past_index(self.index_kind_, self.freq_, self.cutoff_, len(self.y_train_), self._index_name)
-        if self._is_series:
-            return pd.Series(values[:, 0], index=index[rows], name=self.target_names_[0])
-        return pd.DataFrame(values, index=index[rows], columns=self.target_names_)
-
-    # --- intervals -----------------------------------------------------------------
-
-    def predict_interval(self, horizon, coverage=0.9, exog=None):
-        """Forecast with split-conformal prediction intervals.
-
-        The interval of step ``k`` is the point forecast plus or minus a
-        conformal quantile of the absolute step-``k`` errors of backtest
-        forecasts inside the training data: `n_calibration_folds` models,
-        each fitted on the data before its fold, forecast from every origin
-        in the fold (at most the last half of the series). They are fitted on
-        the first call and reused; the errors of a horizon come from every
-        origin that can forecast all its steps, whatever was called before.
-        The intervals are marginal (on average over origins) and assume the
-        errors of the future look like recent backtest errors.
-
-        Parameters
-        ----------
-        horizon : int or pandas.Index
-            Number of steps or the future index, as in :meth:`predict`.
-        coverage : float or list of float, default=0.9
-            Target probability that the truth falls in the interval, in (0, 1);
-            several give several intervals around the same forecast.
-        exog : pandas.DataFrame, default=None
-            As in :meth:`predict`.
-
-        Returns
-        -------
-        intervals : pandas.DataFrame
-            Columns ``prediction``, ``lower``, ``upper`` on the future index;
-            with several targets, a column MultiIndex ``(target, kind)``. With
-            a list of coverages, those frames side by side under a first
-            column level, the coverage: ``intervals[0.9]`` is the frame of
-            ``coverage=0.9``.
-        """
-        coverages, scalar = check_levels(coverage, "coverage")
-        prediction, residuals = self._forecast_and_residuals(horizon, exog)
-        frames = {
-            c: interval_frame(prediction, conformal_quantile(residuals, c), self.target_names_)
-            for c in coverages
-        }
-        return frames[coverages[0]] if scalar else pd.concat(frames, axis=1)
-
-    def predict_quantiles(self, horizon, quantiles=(0.05, 0.5, 0.95), exog=None):
-        """Forecast quantiles of each step, from the conformal intervals.
-
-        The quantile ``q`` is a bound of the central interval of coverage
-        ``|2q - 1|`` of :meth:`predict_interval`: its lower bound for ``q <
-        0.5`` and its upper bound for ``q > 0.5`` (0.05 and 0.95 are the
-        bounds of the 90% interval); 0.5 is the point forecast. As a wider
-        coverage never gives a narrower interval, the quantiles of a step
-        never decrease with ``q``.
-
-        Parameters
-        ----------
-        horizon : int or pandas.Index
-            Number of steps or the future index, as in :meth:`predict`.
-        quantiles : float or list of float, default=(0.05, 0.5, 0.95)
-            Levels in (0, 1), each once.
-        exog : pandas.DataFrame, default=None
-            As in :meth:`predict`.
-
-        Returns
-        -------
-        quantiles : pandas.DataFrame
-            One column per level, in the order given, on the future index;
-            with several targets, a column MultiIndex ``(target, level)``.
-        """
-        levels, _ = check_levels(quantiles, "quantiles")
-        prediction, residuals = self._forecast_and_residuals(horizon, exog)
-        center = prediction.to_numpy().reshape(len(prediction), -1)
-        bounds = {}
-        for q in levels:
-            width = 0.0 if q == 0.5 else conformal_quantile(residuals, quantile_coverage(q))
-            bounds[q] = center + np.sign(q - 0.5) * width
-        return quantile_frame(prediction, bounds, levels, self.target_names_)
-
-    def _forecast_and_residuals(self, horizon, exog):
-        """The point forecast, and the calibration residuals of its steps (n_origins, n_steps, n_targets)."""
-        check_is_fitted(self)
-        prediction = self._forecast_steps(horizon, exog)
-        residuals = self._calibration.residuals(self, self._steps_to_model(len(prediction)))
-        return prediction, residuals[:, : len(prediction)]
-
-    def _calibration_model(self, n_train):
-        """This forecaster refitted on its first `n_train` training rows, for calibration.
-
-        It repeats the fitted transforms and window, not the "auto" choices.
-        """
-        model = clone(self).set_params(
-            window_length=self.window_length_,
-            seasonal_period=self.seasonal_period_,
-            log=self.log_,
-            seasonal_difference=self.seasonal_difference_,
-            difference=self.difference_,
-        )
-        y = pd.DataFrame(self.y_train_[:n_train])
-        exog = None if self.exog_train_ is None else pd.DataFrame(self.exog_train_[:n_train])
-        return model.fit(y, exog=exog)
+        return pandas_forecast(forecast, index, self.target_names_, self._is_series)
 
     # --- saving --------------------------------------------------------------------
 
@@ -907,44 +556,12 @@ class RNNForecaster(BaseEstimator):
         skops needs to trust no pandas type and no private skrnn class
         (docs/persistence.md). The calibration's copy of the training values is
         the array ``y_train_`` until :meth:`update`: it is then saved once.
+        ``_state.py`` builds it and rebuilds the objects in ``__setstate__``.
         """
-        state = dict(super().__getstate__())
-        if "cutoff_" in state:
-            grid = grid_state(state["index_kind_"], state["freq_"], state["cutoff_"])
-            if grid is not None:  # else keep the pandas objects: pickle still works
-                del state["freq_"], state["cutoff_"]
-                state["_grid"] = grid
-        if isinstance(state.get("_levels"), LevelTransform):
-            state["_levels"] = dict(vars(state["_levels"]))
-        if isinstance(state.get("_calibration"), ConformalCalibration):
-            calibration = dict(vars(state["_calibration"]))
-            calibration["y_is_train"] = calibration["y"] is state["y_train_"]
-            if calibration["y_is_train"]:
-                calibration["y"] = None
-            calibration["exog_is_train"] = calibration["exog"] is state["exog_train_"]
-            if calibration["exog_is_train"]:
-                calibration["exog"] = None
-            state["_calibration"] = calibration
-        return state
+        return plain_state(super().__getstate__())
 
     def __setstate__(self, state):
-        state = dict(state)
-        if "_grid" in state:
-            state["freq_"], state["cutoff_"] = grid_from_state(state.pop("_grid"))
-        if isinstance(state.get("_levels"), dict):
-            levels = LevelTransform.__new__(LevelTransform)
-            levels.__dict__.update(state["_levels"])
-            state["_levels"] = levels
-        if isinstance(state.get("_calibration"), dict):
-            fields = dict(state["_calibration"])
-            if fields.pop("y_is_train"):
-                fields["y"] = state["y_train_"]
-            if fields.pop("exog_is_train"):
-                fields["exog"] = state["exog_train_"]
-            calibration = ConformalCalibration.__new__(ConformalCalibration)
-            calibration.__dict__.update(fields)
-            state["_calibration"] = calibration
-        super().__setstate__(state)
+        super().__setstate__(object_state(state))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -351,3 +351,10 @@ def grid_from_state(state):
         return pd.tseries.frequencies.to_offset(freq), stamp
     period = pd.Period(ordinal=last, freq=freq)
     return period.freq, period
+
+
+def pandas_forecast(values, index, target_names, is_series):
+    """`values` (n_rows, n_targets) on `index`: a Series named like `y` (`is_series`), or a DataFrame."""
+    if is_series:
+        return pd.Series(values[:, 0], index=index, name=target_names[0])
+    return pd.DataFrame(values, index=index, columns=target_names)
