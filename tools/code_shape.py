@@ -164,8 +164,8 @@ def report(package, max_module_lines=MAX_MODULE_LINES, max_function_lines=MAX_FU
         if n > max_module_lines:
             out.append(f"  {rel[name]}: {n}")
     out.append(f"functions over {max_function_lines} lines of code:")
-    for name in index:
-        for where, function, n in long_functions(rel[name], sources[name], index[name][1], max_function_lines):
+    for name, (_, tree) in index.items():
+        for where, function, n in long_functions(rel[name], sources[name], tree, max_function_lines):
             out.append(f"  {where} {function}: {n}")
     out.append("private names imported across subpackages:")
     relative = {name: (rel[name], tree) for name, (_, tree) in index.items()}
