@@ -316,31 +316,35 @@ def _pool(g, kind, seq, lengths, w):
 def _outputs(g, est, raw):
     """Named outputs ``[(name, source, elem_type, shape)]`` from the raw output
     (N[, T], O)."""
-    from onnx import TensorProto
-    from onnx.helper import np_dtype_to_tensor_dtype
     rows = ["n_samples"] + (["n_timesteps"] if est.network_.return_sequences else [])
     if not hasattr(est, "classes_"):
-        y = raw
-        if est.target_mean_ is not None:
-            y = g.op("Add", g.op("Mul", y, g.const(est.target_scale_.astype(np.float32))),
-                     g.const(est.target_mean_.astype(np.float32)))
-        if est.n_outputs_ == 1:
-            return [("y", g.op("Squeeze", y, g.const(np.array([-1]))), TensorProto.FLOAT,
-                     rows)]
-        return [("y", y, TensorProto.FLOAT, rows + [est.n_outputs_])]
-    lb = est._label_binarizer
-    classes = np.asarray(est.classes_)
-    if classes.dtype == object:  # e.g. strings given as an object array
-        classes = np.array(classes.tolist())
-    if classes.dtype.kind not in "biufUS":
-        raise NotImplementedError(
-            f"to_onnx cannot export labels of dtype {classes.dtype} (an ONNX tensor "
-            "holds numbers, booleans or strings); refit with integer or string labels.")
+        return _regression_outputs(g, est, raw, rows)
+    return _classification_outputs(g, est, raw, rows)
+
+
+def _regression_outputs(g, est, raw, rows):
+    """``y``: the raw output de-standardised, squeezed to (N[, T]) for one output."""
+    from onnx import TensorProto
+    y = raw
+    if est.target_mean_ is not None:
+        y = g.op("Add", g.op("Mul", y, g.const(est.target_scale_.astype(np.float32))),
+                 g.const(est.target_mean_.astype(np.float32)))
+    if est.n_outputs_ == 1:
+        return [("y", g.op("Squeeze", y, g.const(np.array([-1]))), TensorProto.FLOAT,
+                 rows)]
+    return [("y", y, TensorProto.FLOAT, rows + [est.n_outputs_])]
+
+
+def _classification_outputs(g, est, raw, rows):
+    """``label`` and ``probabilities``, as ``predict`` and ``predict_proba`` return them."""
+    from onnx import TensorProto
+    from onnx.helper import np_dtype_to_tensor_dtype
+    classes = _exported_classes(est)
     if est._is_softmax():
         proba = g.op("Softmax", raw, axis=-1)
     else:
         proba = g.op("Sigmoid", raw)
-    multilabel = lb.y_type_.startswith("multilabel")
+    multilabel = est._label_binarizer.y_type_.startswith("multilabel")
     if est.n_outputs_ == 1 and not multilabel:  # binary: [1 - p, p]
         proba = g.op("Concat", g.op("Sub", g.const(np.float32(1.0)), proba), proba,
                      axis=-1)
@@ -357,3 +361,14 @@ def _outputs(g, est, raw):
     return [("label", label, elem, rows),
             ("probabilities", proba, TensorProto.FLOAT, rows + [len(classes)])]
 
+
+def _exported_classes(est):
+    """The classifier's labels as an array ONNX can hold (numbers, booleans or strings)."""
+    classes = np.asarray(est.classes_)
+    if classes.dtype == object:  # e.g. strings given as an object array
+        classes = np.array(classes.tolist())
+    if classes.dtype.kind not in "biufUS":
+        raise NotImplementedError(
+            f"to_onnx cannot export labels of dtype {classes.dtype} (an ONNX tensor "
+            "holds numbers, booleans or strings); refit with integer or string labels.")
+    return classes
