@@ -6,6 +6,7 @@ estimators, windowing transformers and a pandas forecaster.
 """
 
 from .forecasting import (
+    GlobalRNNForecaster,
     RNNForecaster,
     backtest,
     make_forecast_scorer,
@@ -28,6 +29,7 @@ __all__ = [
     "WindowTransformer",
     "make_windows",
     "RNNForecaster",
+    "GlobalRNNForecaster",
     "backtest",
     "make_forecast_scorer",
     "mean_absolute_scaled_error",

@@ -21,12 +21,17 @@ One idea per module, each used by the one above it:
 
 from ._backtest import backtest
 from ._forecaster import RNNForecaster
+from ._global import GlobalRNNForecaster
+from ._panel_backtest import backtest_panel, symmetric_mape
 from ._metrics import make_forecast_scorer, mean_absolute_scaled_error, seasonal_period_from_freq
 
 __all__ = [
+    "GlobalRNNForecaster",
     "RNNForecaster",
     "backtest",
+    "backtest_panel",
     "make_forecast_scorer",
     "mean_absolute_scaled_error",
     "seasonal_period_from_freq",
+    "symmetric_mape",
 ]

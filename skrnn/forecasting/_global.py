@@ -1,0 +1,693 @@
+"""GlobalRNNForecaster: one recurrent network fitted on every series of a panel.
+
+A *global* model learns from the windows of many series at once, which is
+how recurrent networks win forecasting competitions (ES-RNN, N-BEATS): a
+short series borrows the patterns of the others. The forecaster parses the
+panel (``_panel.py``), puts each series on a normalised working scale and
+cuts windows normalised by their own level (``_panel_scaling.py``), pools
+them, fits one multi-output network predicting all ``horizon`` steps at once
+(MIMO), and maps each forecast back to its series.
+"""
+
+import math
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from .._regressor import RNNRegressor
+from ._ensemble import adapt_to_windows
+from ._index import INTEGER, future_index
+from ._intervals import check_levels, conformal_quantile, quantile_coverage
+from ._metrics import seasonal_naive_mae, seasonal_period_from_freq
+from ._panel import Panel, long_frame, read_long_columns, read_panel, series_index
+from ._panel_inputs import assemble, exog_rows, exog_windows, read_static, standardization
+from ._panel_scaling import cut_windows, denormalize, fit_scaling, from_working, normalize, to_working, window_level
+
+__all__ = ["GlobalRNNForecaster"]
+
+
+def default_global_estimator():
+    """The network used when ``estimator=None`` (documented in GlobalRNNForecaster)."""
+    return RNNRegressor(
+        hidden_layer_sizes=(32,),
+        cell="gru",
+        n_estimators=5,
+        bidirectional=False,
+        dropout=0.0,
+        patch_size=1,
+        standardize=True,
+        solver="adam",
+        learning_rate_init=0.005,
+        alpha=1e-4,
+        batch_size=128,
+        max_iter=60,
+        tol=1e-4,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+    )
+
+
+class GlobalRNNForecaster(BaseEstimator):
+    """Forecast every series of a panel with one recurrent network trained on all of them.
+
+    ``fit(y)`` takes a panel (a long DataFrame with one row per series and
+    time step, or a dict or list of pandas Series), puts each series on its
+    own normalised scale, cuts windows of ``window_length`` steps followed by
+    ``horizon`` targets from every series, and fits one network on all the
+    windows together. ``predict()`` forecasts the ``horizon`` steps after
+    the end of each series, on each series' own future time index, in the
+    long format of the input.
+
+    Parameters
+    ----------
+    estimator : regressor, default=None
+        A multi-output scikit-learn regressor taking 3-D input ``(n_windows,
+        n_timesteps, n_channels)``, such as :class:`~skrnn.RNNRegressor`;
+        cloned in ``fit``. Its ``random_state`` and ``n_jobs`` are set from
+        the forecaster's when it has them. None uses ``RNNRegressor(32,
+        cell="gru", n_estimators=5, bidirectional=False, dropout=0.0,
+        patch_size=1, learning_rate_init=0.005, batch_size=128, max_iter=60,
+        early_stopping=True, validation_fraction=0.1, n_iter_no_change=5)``:
+        five GRU networks from different seeds whose forecasts are averaged,
+        stopped when a random 10% of the windows stops improving; tunable as
+        ``set_params(estimator__hidden_layer_sizes=(64,))``.
+    horizon : int, default=None
+        Steps the network predicts at once from each window (required).
+        :meth:`predict` forecasts up to `horizon` steps.
+    window_length : int or "auto", default="auto"
+        Past steps each forecast reads. ``"auto"`` is ``max(ceil(1.5 *
+        horizon), m)`` for the seasonal period ``m``, cut to the shortest
+        series. Every series needs at least `window_length` values;
+        those with fewer than ``window_length + horizon`` give no training
+        window but are forecast.
+    seasonal_period : int, default=None
+        Seasonal period ``m``; None infers it from the frequency of the time
+        values (:func:`~skrnn.seasonal_period_from_freq`; 1 for integer time).
+    log : bool or "auto", default="auto"
+        Model the logarithm of the values: windows are then normalised by
+        their last log value alone, so the network learns relative changes
+        and a squared error on them behaves like a relative error. ``"auto"``
+        takes it when every value of every series is positive.
+    deseasonalize : bool or "auto", default="auto"
+        Remove each series' seasonal profile (classical decomposition, on the
+        log scale with `log`) before windowing and add it back to the
+        forecasts. ``"auto"``: for the series that pass the M3 competition's
+        90% autocorrelation test at lag ``m`` (as its Naive2 benchmark).
+    max_windows : int, default=None
+        Keep only the last `max_windows` windows of each series, the most
+        recent behaviour, and bound the training set; None keeps all.
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        Columns of a long DataFrame: series id, time, value.
+    n_jobs : int, default=None
+        Set as the network's ``n_jobs``: the seeds of the default network
+        train in parallel processes (results do not depend on it).
+    random_state : int, RandomState instance or None, default=None
+        Set as the network's ``random_state``; one seed fixes the forecast.
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted network.
+    ids_ : list
+        Ids of the series the forecaster holds, in the order of the panel.
+    window_length_ : int
+    seasonal_period_ : int
+    log_ : bool
+        Whether the log was taken.
+    deseasonalized_ : dict
+        Id -> whether that series' seasonal profile was removed.
+    index_kind_ : {"datetime", "period", "integer"}
+    freq_ : pandas.DateOffset or int
+        Frequency of the time values (the step for integer time).
+    cutoffs_ : dict
+        Id -> last time value of the series.
+    n_windows_ : int
+        Training windows pooled over the series.
+    target_name_ : str
+        Name of the value column of forecasts.
+    exog_names_, static_names_ : list or None
+        Covariate columns seen in fit.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from skrnn import GlobalRNNForecaster
+    >>> t = np.arange(48)
+    >>> panel = pd.concat([pd.DataFrame({"unique_id": name, "ds": pd.date_range(start, periods=48, freq="MS"),
+    ...                                  "y": level * (1 + 0.3 * np.sin(2 * np.pi * t / 12))})
+    ...                    for name, start, level in [("a", "2020-01", 10), ("b", "2021-06", 500)]])
+    >>> model = GlobalRNNForecaster(horizon=3, max_windows=10, random_state=0).set_params(
+    ...     estimator__n_estimators=1, estimator__max_iter=5)
+    >>> forecast = model.fit(panel).predict()
+    >>> forecast.groupby("unique_id")["ds"].first().dt.strftime("%Y-%m").to_dict()
+    {'a': '2024-01', 'b': '2025-06'}
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "horizon": [Interval(Integral, 1, None, closed="left"), None],
+        "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "seasonal_period": [Interval(Integral, 1, None, closed="left"), None],
+        "log": ["boolean", StrOptions({"auto"})],
+        "deseasonalize": ["boolean", StrOptions({"auto"})],
+        "max_windows": [Interval(Integral, 1, None, closed="left"), None],
+        "id_col": [str],
+        "time_col": [str],
+        "target_col": [str],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        horizon=None,
+        window_length="auto",
+        seasonal_period=None,
+        log="auto",
+        deseasonalize="auto",
+        max_windows=None,
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.horizon = horizon
+        self.window_length = window_length
+        self.seasonal_period = seasonal_period
+        self.log = log
+        self.deseasonalize = deseasonalize
+        self.max_windows = max_windows
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target_col = target_col
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # --- parameters ----------------------------------------------------------------
+
+    def get_params(self, deep=True):
+        """Parameters of the forecaster; with `deep`, those of its network as ``estimator__*``.
+
+        With ``estimator=None`` the default network's parameters are listed, so they can be tuned.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the network's parameters.
+
+        Returns
+        -------
+        params : dict
+        """
+        params = super().get_params(deep=deep)
+        if deep and self.estimator is None:
+            params.update({f"estimator__{k}": v for k, v in default_global_estimator().get_params().items()})
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; ``estimator__*`` with ``estimator=None`` first puts the default network there.
+
+        Parameters
+        ----------
+        **params : dict
+            Forecaster parameters, and ``estimator__<name>`` for the network's.
+
+        Returns
+        -------
+        self : GlobalRNNForecaster
+        """
+        tunes_network = any(key.startswith("estimator__") for key in params)
+        if tunes_network and self.estimator is None and "estimator" not in params:
+            self.estimator = default_global_estimator()
+        return super().set_params(**params)
+
+    # --- fit -----------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=False)  # the network validates itself
+    def fit(self, y, exog=None, static=None):
+        """Fit one network on the windows of every series of the panel `y`.
+
+        Parameters
+        ----------
+        y : pandas.DataFrame, dict of pandas.Series or list of pandas.Series
+            The panel. A long DataFrame has one row per series and time step,
+            with the columns `id_col`, `time_col` and `target_col`, the rows of
+            each series in time order. A dict maps ids to Series indexed by
+            time; a list of Series takes the Series' names as ids when they
+            are distinct, else their positions. Time values are dates,
+            periods or integers on one frequency for the whole panel (inferred
+            per series); the series may have different lengths and starts.
+        exog : pandas.DataFrame, default=None
+            Known-future covariates in long format (columns `id_col`,
+            `time_col` and one per covariate), with a row for every time step
+            of every series; :meth:`predict` then needs their future rows.
+        static : pandas.DataFrame, default=None
+            One row of numeric features per series, the ids in a column
+            `id_col` or as the index.
+
+        Returns
+        -------
+        self : GlobalRNNForecaster
+        """
+        panel = self._read(y)
+        self._set_grid(panel)
+        exog_rows_, self.exog_names_ = self._read_fit_exog(exog, panel)
+        static_values, self.static_names_ = (None, None) if static is None else read_static(static, panel.ids, self.id_col)
+        self._start_state(panel, exog_rows_, static_values)
+        return self._fit_network()
+
+    def _fit_network(self):
+        X, Y = self._training_windows(range(len(self.ids_)))
+        self.n_windows_ = len(X)
+        self.estimator_ = self._new_network(len(X)).fit(X, Y)
+        self._calibration = None
+        return self
+
+    def _read(self, y):
+        if self.horizon is None:
+            raise ValueError("GlobalRNNForecaster needs `horizon`, the number of steps its network predicts.")
+        return read_panel(y, self.id_col, self.time_col, self.target_col)
+
+    def _set_grid(self, panel):
+        """Resolve the panel-wide choices: frequency, seasonal period, log, window length."""
+        self.index_kind_, self.freq_ = panel.kind, panel.freq
+        self.target_name_ = panel.target_name
+        if self.seasonal_period is not None:
+            self.seasonal_period_ = self.seasonal_period
+        else:
+            self.seasonal_period_ = seasonal_period_from_freq(None if panel.kind == INTEGER else panel.freq)
+        self.log_ = self._resolve_log(panel)
+        self.window_length_ = self._resolve_window_length(panel)
+
+    def _resolve_log(self, panel):
+        positive = [bool((v > 0).all()) for v in panel.values]
+        if self.log == "auto":
+            return all(positive)
+        if self.log and not all(positive):
+            raise ValueError(f"log=True needs positive values; series {panel.ids[positive.index(False)]!r} has values <= 0.")
+        return bool(self.log)
+
+    def _resolve_window_length(self, panel):
+        shortest = min(len(v) for v in panel.values)
+        if self.window_length != "auto":
+            for uid, v in zip(panel.ids, panel.values):
+                if len(v) < self.window_length:
+                    raise ValueError(
+                        f"series {uid!r} has {len(v)} values, fewer than window_length={self.window_length}: "
+                        "a forecast reads window_length past values. Lower window_length or drop the series."
+                    )
+            return self.window_length
+        return max(1, min(max(math.ceil(1.5 * self.horizon), self.seasonal_period_), shortest))
+
+    def _start_state(self, panel, exog_rows_, static_values):
+        """Keep each series' values, seasonal profile and covariates; learn the covariate scaling."""
+        self.ids_, self.cutoffs_ = list(panel.ids), dict(zip(panel.ids, panel.lasts))
+        self._position = {uid: i for i, uid in enumerate(self.ids_)}
+        self._values = list(panel.values)
+        self._profiles = [fit_scaling(v, self.seasonal_period_, self.log_, self.deseasonalize) for v in self._values]
+        self.deseasonalized_ = {uid: p is not None for uid, p in zip(self.ids_, self._profiles)}
+        self._exog = None if exog_rows_ is None else list(exog_rows_)
+        self._exog_mean, self._exog_scale = (None, None) if self._exog is None else standardization(self._exog)
+        self._static = static_values
+        if static_values is not None:
+            self._static_mean, self._static_scale = standardization([static_values])
+
+    def _read_fit_exog(self, exog, panel):
+        if exog is None:
+            return None, None
+        parts, names = read_long_columns(exog, panel.ids, self.id_col, self.time_col, None, "exog")
+        grid = (panel.kind, panel.freq)
+        rows = [exog_rows(parts, uid, series_index(*grid, last, len(v)), "exog")
+                for uid, last, v in zip(panel.ids, panel.lasts, panel.values)]
+        return rows, names
+
+    def _new_network(self, n_windows):
+        network = clone(default_global_estimator() if self.estimator is None else self.estimator)
+        params = network.get_params(deep=False)
+        for name in ("random_state", "n_jobs"):
+            if name in params and getattr(self, name) is not None:
+                network.set_params(**{name: getattr(self, name)})
+        if isinstance(network, RNNRegressor):
+            adapt_to_windows(network, n_windows)  # early stopping and minibatch fit the windows
+        return network
+
+    def partial_fit(self, y, exog=None, static=None):
+        """Train the network one epoch on the windows of a chunk of series; add or refresh those series.
+
+        For panels whose windows do not fit in memory at once: call it on
+        chunks of series, several passes over the chunks (each call is one
+        epoch of the network over the chunk's windows)::
+
+            model = GlobalRNNForecaster(horizon=18, window_length=27, seasonal_period=12)
+            for epoch in range(20):
+                for chunk in chunks:  # e.g. 200 series each, read from disk
+                    model.partial_fit(chunk)
+            forecast = model.predict()  # every series seen in any chunk
+
+        The first call fixes what ``fit`` resolves on the whole panel:
+        frequency, seasonal period, window length and log (``"auto"``: from
+        the first chunk, so set them when chunks differ), and the scaling of
+        the covariates. Each call keeps the chunk's series (a series seen
+        again replaces its earlier values), so only their values, not their
+        windows, stay in memory. The network trains without early stopping,
+        which ``partial_fit`` cannot do; with the default network, lower its
+        learning rate or count the epochs to stop.
+
+        Parameters
+        ----------
+        y, exog, static
+            A chunk of the panel and its covariates, as in :meth:`fit`.
+
+        Returns
+        -------
+        self : GlobalRNNForecaster
+        """
+        first = not hasattr(self, "estimator_")
+        if first:
+            self._validate_params()
+        panel = self._read(y)
+        if first:
+            self._set_grid(panel)
+        else:
+            self._check_same_grid(panel)
+        exog_rows_, exog_names = self._read_fit_exog(exog, panel)
+        static_values, static_names = (None, None) if static is None else read_static(static, panel.ids, self.id_col)
+        if first:
+            self.exog_names_, self.static_names_ = exog_names, static_names
+            self._start_state(panel, exog_rows_, static_values)
+            self.estimator_ = self._new_network(10**9).set_params(early_stopping=False)
+            self.n_windows_ = 0
+            positions = range(len(self.ids_))
+        else:
+            positions = self._add_series(panel, exog_rows_, static_values, (exog_names, static_names))
+        X, Y = self._training_windows(positions)
+        if isinstance(self.estimator_, RNNRegressor) and self.estimator_.batch_size != "auto":
+            self._batch_size = getattr(self, "_batch_size", self.estimator_.batch_size)
+            for network in [self.estimator_, *getattr(self.estimator_, "estimators_", [])]:
+                network.set_params(batch_size=min(self._batch_size, len(X)))  # a small chunk
+        self.estimator_.partial_fit(X, Y)
+        self.n_windows_ += len(X)
+        self._calibration = None
+        return self
+
+    def _check_same_grid(self, panel):
+        if (panel.kind, panel.freq) != (self.index_kind_, self.freq_):
+            raise ValueError(
+                f"series {panel.ids[0]!r} has time of kind {panel.kind!r} and frequency {panel.freq}; the "
+                f"forecaster was fitted on {self.index_kind_!r} with {self.freq_}."
+            )
+        for uid, v in zip(panel.ids, panel.values):
+            if len(v) < self.window_length_:
+                raise ValueError(f"series {uid!r} has {len(v)} values, fewer than window_length_={self.window_length_}.")
+            if self.log_ and (v <= 0).any():
+                raise ValueError(f"series {uid!r} has values <= 0, but the forecaster models the log (log_=True).")
+
+    def _add_series(self, panel, exog_rows_, static_values, names):
+        """Add the chunk's series to the state (replacing those seen before); return their positions."""
+        if names != (self.exog_names_, self.static_names_):
+            raise ValueError(f"exog / static columns {names} differ from those of the first call {(self.exog_names_, self.static_names_)}.")
+        positions = []
+        for k, (uid, v, last) in enumerate(zip(panel.ids, panel.values, panel.lasts)):
+            if uid not in self._position:
+                self._position[uid] = len(self.ids_)
+                self.ids_.append(uid)
+                for store in (self._values, self._profiles):
+                    store.append(None)
+                if self._exog is not None:
+                    self._exog.append(None)
+                if self._static is not None:
+                    self._static = np.concatenate([self._static, static_values[k : k + 1]])
+            i = self._position[uid]
+            self._values[i], self.cutoffs_[uid] = v, last
+            self._profiles[i] = fit_scaling(v, self.seasonal_period_, self.log_, self.deseasonalize)
+            self.deseasonalized_[uid] = self._profiles[i] is not None
+            if self._exog is not None:
+                self._exog[i] = exog_rows_[k]
+            if self._static is not None:
+                self._static[i] = static_values[k]
+            positions.append(i)
+        return positions
+
+    # --- windows -------------------------------------------------------------------
+
+    def _working(self, i, values=None):
+        values = self._values[i] if values is None else values
+        return to_working(values, self.log_, self._profiles[i])
+
+    def _training_windows(self, positions):
+        """Pooled network inputs (n_windows, n_timesteps, n_channels) and targets (n_windows, horizon)."""
+        L, h = self.window_length_, self.horizon
+        blocks, targets = [], []
+        for i in positions:
+            inputs, future = cut_windows(self._working(i), L, h, self.max_windows)
+            level, spread = window_level(inputs, self.log_)
+            exog = None if self._exog is None else exog_windows(self._scaled_exog(i), L, h, self.max_windows)
+            blocks.append(assemble(normalize(inputs, level, spread), exog, self._static_rows(i, len(inputs))))
+            targets.append(normalize(future, level, spread))
+        X, Y = np.concatenate(blocks), np.concatenate(targets)
+        if len(X) == 0:
+            raise ValueError(
+                f"no series has window_length + horizon = {L + h} values: there is no training window."
+            )
+        return X, Y
+
+    def _scaled_exog(self, i, future=None):
+        rows = self._exog[i] if future is None else np.concatenate([self._exog[i], future])
+        return (rows - self._exog_mean) / self._exog_scale
+
+    def _static_rows(self, i, n):
+        if self._static is None:
+            return None
+        row = (self._static[i] - self._static_mean) / self._static_scale
+        return np.repeat(row[np.newaxis], n, axis=0)
+
+    # --- forecasting core ----------------------------------------------------------
+
+    def _forecast_positions(self, positions, future_exog=None):
+        """Forecasts of `horizon` steps after each series at `positions`, shape (n_positions, horizon).
+
+        `future_exog` holds one (horizon, n_exog) array of covariates of the forecast steps per position.
+        """
+        L, h = self.window_length_, self.horizon
+        rows, levels, spreads = [], [], []
+        for k, i in enumerate(positions):
+            w = self._working(i)[-L:][np.newaxis]
+            level, spread = window_level(w, self.log_)
+            exog = None
+            if self._exog is not None:
+                exog = self._scaled_exog(i, future_exog[k])[-(L + h) :][np.newaxis]
+            rows.append(assemble(normalize(w, level, spread), exog, self._static_rows(i, 1)))
+            levels.append(level)
+            spreads.append(spread)
+        raw = np.asarray(self.estimator_.predict(np.concatenate(rows)), dtype=np.float64).reshape(len(rows), h)
+        working = denormalize(raw, np.concatenate(levels), np.concatenate(spreads))
+        forecasts = np.stack([
+            from_working(w, self.log_, self._profiles[i], len(self._values[i])) for w, i in zip(working, positions)
+        ])
+        if not np.isfinite(forecasts).all():
+            raise ValueError("the network produced non-finite forecasts (overflow on the log scale?).")
+        return forecasts
+
+    # --- predict -------------------------------------------------------------------
+
+    def predict(self, horizon=None, exog=None, ids=None):
+        """Forecast the steps after the end of each series.
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast, at most the fitted `horizon` (None: all of them).
+        exog : pandas.DataFrame, default=None
+            Required when fitted with `exog`: the covariates of the
+            `horizon` (fitted) future steps of each series, in long format.
+        ids : list, default=None
+            Series to forecast (default: all, in the order of `ids_`). Each must
+            have been seen in fit: a global model forecasts the series it holds.
+
+        Returns
+        -------
+        forecast : pandas.DataFrame
+            Long format: columns `id_col`, `time_col` (each series' own future
+            time values) and the value column named as in `y` (`target_col`
+            for a DataFrame, the Series' shared name for dict / list input).
+        """
+        check_is_fitted(self)
+        n_steps, positions = self._steps(horizon), self._positions(ids)
+        forecasts = self._forecast_positions(positions, self._future_exog(exog, positions))[:, :n_steps]
+        return self._frame(positions, forecasts[:, :, np.newaxis], [self.target_name_])
+
+    def _steps(self, horizon):
+        if horizon is None:
+            return self.horizon
+        if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, Integral) or horizon < 1:
+            raise ValueError(f"horizon must be a positive integer; got {horizon!r}.")
+        if horizon > self.horizon:
+            raise ValueError(
+                f"the network predicts horizon={self.horizon} steps at once and cannot forecast "
+                f"{horizon}; refit with horizon>={horizon}."
+            )
+        return int(horizon)
+
+    def _positions(self, ids):
+        if ids is None:
+            return list(range(len(self.ids_)))
+        unknown = [uid for uid in ids if uid not in self._position]
+        if unknown:
+            raise ValueError(
+                f"series {unknown[0]!r} was not seen in fit: a global forecaster forecasts the series it "
+                "was fitted on. Refit with it, or add it with partial_fit."
+            )
+        return [self._position[uid] for uid in ids]
+
+    def _future_exog(self, exog, positions):
+        """The covariates of the fitted horizon after each series, or None without exog."""
+        if self.exog_names_ is None:
+            if exog is not None:
+                raise ValueError("exog was given but the forecaster was fitted without exog.")
+            return None
+        if exog is None:
+            raise ValueError(f"the forecaster was fitted with exog: pass the covariates of the next {self.horizon} steps of each series.")
+        ids = [self.ids_[i] for i in positions]
+        if isinstance(exog, pd.DataFrame) and self.id_col in exog.columns:
+            unknown = set(exog[self.id_col]) - set(self._position)
+            if unknown:
+                raise ValueError(f"exog has rows for series {sorted(map(str, unknown))[0]!r}, which was not seen in fit.")
+        parts, _ = read_long_columns(exog, ids, self.id_col, self.time_col, self.exog_names_, "exog")
+        grid = (self.index_kind_, self.freq_)
+        return [exog_rows(parts, uid, future_index(*grid, self.cutoffs_[uid], self.horizon), "exog") for uid in ids]
+
+    def _frame(self, positions, values, columns):
+        ids = [self.ids_[i] for i in positions]
+        lasts = [self.cutoffs_[uid] for uid in ids]
+        return long_frame(ids, lasts, values, (self.index_kind_, self.freq_), (self.id_col, self.time_col, columns))
+
+    # --- intervals -----------------------------------------------------------------
+
+    def predict_interval(self, horizon=None, coverage=0.9, exog=None, ids=None):
+        """Forecast with split-conformal intervals, per series.
+
+        A copy of the forecaster (its fitted window, log and seasonal
+        period) is refitted on every series but its last `horizon` values
+        and forecasts them. Its absolute errors, divided by each series'
+        scale (the in-sample MAE of the seasonal-naive forecast, the MASE
+        scale), are pooled over the series, step by step; the interval of a
+        series is its forecast plus or minus the conformal quantile of those
+        scaled errors times its own scale. So every series gets its own
+        width, from as many calibration errors as there are series long
+        enough to hold out `horizon` values (the quantile is capped at the
+        largest error when they are few). The refit happens on the first
+        call and is reused.
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast, at most the fitted `horizon`.
+        coverage : float or list of float, default=0.9
+            Target probability that the truth falls in the interval.
+        exog : pandas.DataFrame, default=None
+            As in :meth:`predict`.
+        ids : list, default=None
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        intervals : pandas.DataFrame
+            The columns of :meth:`predict`, then ``lower`` and ``upper``; with a
+            list of coverages, ``lower_<coverage>`` and ``upper_<coverage>`` for each.
+        """
+        coverages, scalar = check_levels(coverage, "coverage")
+        frame, center, widths = self._forecast_and_widths(horizon, exog, ids, coverages)
+        for c, width in zip(coverages, widths):
+            suffix = "" if scalar else f"_{c:g}"
+            frame[f"lower{suffix}"] = (center - width).ravel()
+            frame[f"upper{suffix}"] = (center + width).ravel()
+        return frame
+
+    def predict_quantiles(self, horizon=None, quantiles=(0.05, 0.5, 0.95), exog=None, ids=None):
+        """Forecast quantiles of each step of each series, from the conformal intervals.
+
+        The quantile ``q`` is a bound of the central interval of coverage
+        ``|2q - 1|`` of :meth:`predict_interval` (its lower bound below 0.5,
+        its upper bound above); 0.5 is the point forecast.
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast, at most the fitted `horizon`.
+        quantiles : float or list of float, default=(0.05, 0.5, 0.95)
+            Levels in (0, 1).
+        exog : pandas.DataFrame, default=None
+            As in :meth:`predict`.
+        ids : list, default=None
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame
+            Columns `id_col`, `time_col`, then one per level (the level as a float).
+        """
+        levels, _ = check_levels(quantiles, "quantiles")
+        coverages = [quantile_coverage(q) for q in levels]
+        frame, center, widths = self._forecast_and_widths(horizon, exog, ids, coverages)
+        frame = frame.drop(columns=[self.target_name_])
+        for q, width in zip(levels, widths):
+            frame[q] = (center + np.sign(q - 0.5) * (0.0 if q == 0.5 else width)).ravel()
+        return frame
+
+    def _forecast_and_widths(self, horizon, exog, ids, coverages):
+        """The forecast frame, its values (n_series, n_steps) and one width array per coverage."""
+        frame = self.predict(horizon, exog=exog, ids=ids)
+        n_steps, positions = self._steps(horizon), self._positions(ids)
+        center = frame[self.target_name_].to_numpy().reshape(len(positions), n_steps)
+        scores = self._calibration_scores()[:, :n_steps]
+        scales = np.array([self._scale(self._values[i]) for i in positions])[:, np.newaxis]
+        return frame, center, [conformal_quantile(scores, c)[np.newaxis] * scales for c in coverages]
+
+    def _scale(self, values):
+        """The MASE scale of a series; its mean absolute value when that is 0."""
+        scale = float(seasonal_naive_mae(values, self.seasonal_period_)[0]) if len(values) > 1 else 0.0
+        if scale > 0:
+            return scale
+        level = float(np.abs(values).mean())
+        return level if level > 0 else 1.0
+
+    def _calibration_scores(self):
+        """Scaled absolute errors of the holdout forecasts, shape (n_calibration_series, horizon)."""
+        check_is_fitted(self)
+        if self._calibration is None:
+            h = self.horizon
+            keep = [i for i, v in enumerate(self._values) if len(v) - h >= self.window_length_]
+            if not keep:
+                raise ValueError(
+                    f"no series has window_length + horizon = {self.window_length_ + h} values: "
+                    "none can hold out its last horizon values to calibrate intervals."
+                )
+            model = self._calibration_model(keep)
+            forecast = model._forecast_positions(range(len(keep)), model._holdout_exog)
+            truth = np.stack([self._values[i][-h:] for i in keep])
+            scales = np.array([self._scale(v) for v in model._values])[:, np.newaxis]
+            self._calibration = np.abs(truth - forecast) / scales
+        return self._calibration
+
+    def _calibration_model(self, keep):
+        """A copy with the fitted choices, refitted on the series at `keep` minus their last `horizon` values."""
+        h = self.horizon
+        model = clone(self).set_params(window_length=self.window_length_, seasonal_period=self.seasonal_period_, log=self.log_)
+        for name in ("index_kind_", "freq_", "target_name_", "seasonal_period_", "log_", "window_length_"):
+            setattr(model, name, getattr(self, name))
+        model.exog_names_, model.static_names_ = self.exog_names_, self.static_names_
+        ids = [self.ids_[i] for i in keep]
+        panel = Panel(ids, [self._values[i][:-h] for i in keep], [None] * len(keep), self.index_kind_, self.freq_, self.target_name_)
+        exog = None if self._exog is None else [self._exog[i][:-h] for i in keep]
+        model._holdout_exog = None if self._exog is None else [self._exog[i][-h:] for i in keep]
+        model._start_state(panel, exog, None if self._static is None else self._static[keep])
+        return model._fit_network()
