@@ -3,7 +3,12 @@
 One idea per module, each used by the one above it:
 
 - ``_forecaster.py``: :class:`RNNForecaster`, the estimator: parameters,
-  fitted attributes, and the order in which the parts below are called.
+  fitted attributes, and the order in which the parts below are called. Its
+  other jobs, each in a module: the checks of ``fit`` (``_fitting.py``);
+  ``score`` and ``observed_and_forecast`` (``_periods.py``), ``update``,
+  ``fitted_values`` and ``residuals`` (``_in_sample.py``),
+  ``predict_interval`` and ``predict_quantiles`` (``_interval_forecasts.py``),
+  as mixins it inherits; its saved state (``_state.py``).
 - ``_levels.py``: the level transforms (log, seasonal and ordinary
   differencing, standardisation) as one fitted, invertible transform, and
   the rules that choose them when ``"auto"`` (Guerrero slope, seasonal

@@ -55,7 +55,7 @@ def check_length(n_rows, window_length, horizon, lags):
 def fit_members(new_estimator, X, targets, n_estimators, random_state):
     """The members (one per seed, see ``new_members``), each fitted on the windows `X`.
 
-    `new_estimator(random_state=None)` returns an unfitted member; the default
+    ``new_estimator(random_state)`` returns an unfitted member; the default
     network adapts its minibatch and early stopping to the number of windows.
     """
     members = new_members(new_estimator, n_estimators, random_state)
