@@ -9,9 +9,11 @@ from .forecasting import (
     GlobalRNNForecaster,
     RNNForecaster,
     backtest,
+    backtest_panel,
     make_forecast_scorer,
     mean_absolute_scaled_error,
     seasonal_period_from_freq,
+    symmetric_mape,
 )
 from ._classifier import RNNClassifier
 from ._onnx import to_onnx
@@ -31,8 +33,10 @@ __all__ = [
     "RNNForecaster",
     "GlobalRNNForecaster",
     "backtest",
+    "backtest_panel",
     "make_forecast_scorer",
     "mean_absolute_scaled_error",
     "seasonal_period_from_freq",
+    "symmetric_mape",
     "to_onnx",
 ]

@@ -15,7 +15,7 @@ from sklearn.linear_model import Ridge
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn import GlobalRNNForecaster
-from skrnn.forecasting import backtest_panel, symmetric_mape
+from skrnn import backtest_panel, symmetric_mape
 from skrnn.forecasting._panel_scaling import (
     cut_windows,
     denormalize,

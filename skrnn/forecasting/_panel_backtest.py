@@ -24,7 +24,7 @@ def symmetric_mape(y_true, y_pred):
 
     Examples
     --------
-    >>> from skrnn.forecasting import symmetric_mape
+    >>> from skrnn import symmetric_mape
     >>> round(symmetric_mape([100, 100], [110, 90]), 3)
     10.025
     """
@@ -65,7 +65,7 @@ def backtest_panel(forecaster, y, *, n_splits=3, exog=None, static=None):
     --------
     >>> import numpy as np, pandas as pd
     >>> from skrnn import GlobalRNNForecaster
-    >>> from skrnn.forecasting import backtest_panel
+    >>> from skrnn import backtest_panel
     >>> panel = {name: pd.Series(np.arange(40.0) + start, index=pd.RangeIndex(start, start + 40))
     ...          for name, start in [("a", 0), ("b", 100)]}
     >>> model = GlobalRNNForecaster(horizon=4, window_length=8, random_state=0).set_params(
