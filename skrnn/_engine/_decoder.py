@@ -7,8 +7,8 @@ encoder's cell and sizes, run for ``T_out`` steps:
 
 * (I)  ``a_l = A_l [s; 1]``, ``h_{-1}^l = tanh(a_l[:H_l])`` (and, LSTM,
   ``c_{-1}^l = tanh(a_l[H_l:])``): each layer's initial state from the summary;
-* (D1) ``u_t = [p_{t-1}; v_t]``: the previous output and the known future covariates
-  ``v_t``, with ``p_{-1} = 0`` (a start symbol) and
+* (D1) ``u_t = [p_{t-1}; v_t; s]``: the previous output, the known future covariates
+  ``v_t`` and the summary itself, with ``p_{-1} = 0`` (a start symbol) and
   ``p_{t-1} = m_t y_{t-1} + (1 - m_t) f(raw_{t-1})``: the true previous target where the
   teacher-forcing mask ``m_t`` is 1, the decoder's own prediction elsewhere;
 * (D2) ``h_t^l = cell(W_l, h_t^{l-1}, h_{t-1}^l)`` with ``h_t^0 = u_t``;
@@ -17,6 +17,11 @@ encoder's cell and sizes, run for ``T_out`` steps:
   (probabilities). Feeding probabilities, not the argmax, keeps free running
   differentiable and makes prediction (always free running) the same function as
   training with ``m = 0``.
+
+The summary enters every step (D1), not only the initial state (I), as in Cho et al.
+(2014): the decoder then reads what it must write from ``s`` whenever it needs it, instead
+of carrying all of it through ``T_out`` state updates. Without it, reversing 10 symbols
+was learnt to 0.99 accuracy at the first output step but 0.5 at the last.
 
 Output lengths are left-aligned (step ``t`` of sequence ``i`` is valid for
 ``t < L_i``): the decoder is causal, so steps after ``L_i`` cannot change earlier ones and
@@ -76,14 +81,15 @@ def initial_states_backward(dec, s1, states, d_states):
     return ds
 
 
-def decoder_inputs(y, future, O):
-    """(D1) with m = 1: u_t = [y_{t-1}; v_t], y_{-1} = 0. y (O, T, B) -> (F, T, B)."""
-    _, T, B = y.shape
+def decoder_inputs(y, future, s):
+    """(D1) with m = 1: u_t = [y_{t-1}; v_t; s], y_{-1} = 0. y (O, T, B) -> (F, T, B)."""
+    O, T, B = y.shape
     n_future = 0 if future is None else future.shape[0]
-    u = np.zeros((O + n_future, T, B), dtype=y.dtype)
+    u = np.zeros((O + n_future + len(s), T, B), dtype=y.dtype)
     u[:O, 1:] = y[:, :-1]
     if future is not None:
-        u[O:] = future
+        u[O:O + n_future] = future
+    u[O + n_future:] = s[:, None, :]
     return u
 
 
@@ -103,7 +109,7 @@ def teacher_forced_loss(dec, s, y, future, weight, head_loss):
     s1, states = initial_states(dec, s)
     T, B = y.shape[1], y.shape[2]
     ws = _decoder_workspace(dec, T, B, True)
-    seq, bufs = decoder_inputs(y, future, dec.O), []
+    seq, bufs = decoder_inputs(y, future, s), []
     for W, state in zip(dec.layers, states):
         bufs.append(forward_direction(dec.cell, W, seq, state, None, True, ws))
         seq = output_sequence(bufs[-1])
@@ -112,8 +118,9 @@ def teacher_forced_loss(dec, s, y, future, weight, head_loss):
     for layer in range(len(bufs) - 1, -1, -1):
         d_seq, d_states[layer] = backward_direction(
             dec.cell, dec.layers[layer], bufs[layer], d_seq, dec.glayers[layer],
-            need_dx=layer > 0, need_dstate0=True)
-    return loss, initial_states_backward(dec, s1, states, d_states)
+            need_dstate0=True)
+    ds = initial_states_backward(dec, s1, states, d_states)
+    return loss, ds + d_seq[-len(s):].sum(axis=1)  # (D1') s enters every step
 
 
 # ------------------------------------------------------------------ step by step
@@ -138,14 +145,14 @@ def feedback_backward(kind, f, d_f):
     return f * (d_f - np.einsum("kb,kb->b", f, d_f))
 
 
-def _step_input(t, y, fed, forced, future):
+def _step_input(t, y, fed, forced, future, s):
     """(D1) u_t of shape (F, 1, B) from the previous step's true target and prediction
     ``fed`` (zero at t = 0: the start symbol)."""
     parts = [fed if t == 0 or forced is None else
              forced[t] * y[:, t - 1] + (1 - forced[t]) * fed]
     if future is not None:
         parts.append(future[:, t])
-    return np.concatenate(parts)[:, None, :]
+    return np.concatenate(parts + [s])[:, None, :]
 
 
 def _decoder_step(dec, u, states, keep_cache):
@@ -165,7 +172,7 @@ def free_running(dec, s, future, T):
     raw = np.empty((dec.O, T, s.shape[1]), dtype=s.dtype)
     fed = np.zeros((dec.O, s.shape[1]), dtype=s.dtype)
     for t in range(T):
-        u = _step_input(t, None, fed, None, future)
+        u = _step_input(t, None, fed, None, future, s)
         _, _, states, raw[:, t] = _decoder_step(dec, u, states, False)
         fed = feedback(dec.feedback, raw[:, t])
     return raw
@@ -178,21 +185,21 @@ def stepwise_loss(dec, s, y, future, weight, loss_fn, forced):
     states, total, steps = states0, 0.0, []
     fed = np.zeros((dec.O, s.shape[1]), dtype=s.dtype)
     for t in range(y.shape[1]):
-        u = _step_input(t, y, fed, forced, future)
+        u = _step_input(t, y, fed, forced, future, s)
         bufs, top, states, raw = _decoder_step(dec, u, states, True)
         loss_t, d_raw = loss_fn(raw, y[:, t], weight[t])
         total += loss_t
         fed = feedback(dec.feedback, raw)
         steps.append((bufs, top, d_raw, fed))
-    return total, initial_states_backward(
-        dec, s1, states0, _stepwise_backward(dec, steps, forced))
+    d_states, ds = _stepwise_backward(dec, steps, forced, len(s))
+    return total, ds + initial_states_backward(dec, s1, states0, d_states)
 
 
-def _stepwise_backward(dec, steps, forced):
+def _stepwise_backward(dec, steps, forced, D):
     """BPTT over the steps in reverse: each step's head gradient plus, through (D1) and
     (D4), what the next step's input sent back to its fed prediction. Returns the
-    gradient of the initial states."""
-    d_input, d_states = None, None
+    gradient of the initial states and the summary's gradient through (D1)."""
+    d_input, d_states, ds = None, None, 0
     for t in range(len(steps) - 1, -1, -1):
         bufs, top, d_raw, fed = steps[t]
         if d_input is not None:  # (D1') dL/dp_t = (1 - m_{t+1}) dL/du_{t+1}[:O]
@@ -202,20 +209,20 @@ def _stepwise_backward(dec, steps, forced):
         dec.gW_out += np.matmul(d_raw, top.T)  # (D3')
         dec.gb_out += d_raw.sum(axis=1, keepdims=True)
         d_top = np.matmul(dec.W_out.T, d_raw)
-        d_input, d_states = _step_backward(dec, bufs, d_top, d_states, t > 0)
-    return d_states
+        d_input, d_states = _step_backward(dec, bufs, d_top, d_states)
+        ds = ds + d_input[-D:]  # (D1') s enters every step
+    return d_states, ds
 
 
-def _step_backward(dec, bufs, d_top, d_next, need_d_input):
+def _step_backward(dec, bufs, d_top, d_next):
     """(D2') one step of every layer, top down; ``d_next`` is the gradient of the states
-    this step passed on. Returns dL/du_t (or None) and the gradient of its entering
-    states."""
+    this step passed on. Returns dL/du_t and the gradient of its entering states."""
     d_seq, d_states = d_top, [None] * len(bufs)
     for layer in range(len(bufs) - 1, -1, -1):
         dH = d_seq if d_next is None else d_seq + d_next[layer][0]
         dc_end = d_next[layer][1] if d_next is not None and dec.cell.has_c else None
         dX, d_states[layer] = backward_direction(
             dec.cell, dec.layers[layer], bufs[layer], dH[:, None, :], dec.glayers[layer],
-            need_dx=layer > 0 or need_d_input, need_dstate0=True, dc_end=dc_end)
-        d_seq = None if dX is None else dX[:, 0]
+            need_dstate0=True, dc_end=dc_end)
+        d_seq = dX[:, 0]
     return d_seq, d_states

@@ -73,7 +73,7 @@ def _init_decoder(spec, theta, rng):
     for A in maps:
         A[:, :-1] = _glorot_uniform(rng, A.shape[1] - 1, A.shape[0], (A.shape[0],
                                                                       A.shape[1] - 1))
-    n_in = spec.n_outputs + spec.n_future_features
+    n_in = layers[0].shape[1] - spec.hidden_layer_sizes[0] - 1
     for H, W in zip(spec.hidden_layer_sizes, layers):
         _init_recurrent(W, spec, rng, n_in)
         n_in = H

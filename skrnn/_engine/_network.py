@@ -153,8 +153,9 @@ def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
         adds ``D`` parameters (its scoring vector) before the head.
     output_steps : int or None, default=None
         An int makes an encoder–decoder emitting this many steps: the decoder's initial
-        state maps and layers (same cell and sizes as the encoder, one direction) come
-        after the encoder's parameters, and the head reads the decoder's top layer.
+        state maps and layers (same cell and sizes as the encoder, one direction; the
+        first reads ``n_outputs + n_future_features + D`` inputs per step) come after the
+        encoder's parameters, and the head reads the decoder's top layer.
     n_future_features : int, default=0
         Known future covariates per decoder step (encoder–decoder only).
     feedback : {"identity", "softmax", "sigmoid"}, default="identity"
@@ -172,8 +173,8 @@ def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
     402
     >>> make_network(3, (8,), 2, cell="gru", pooling="attention").pool_slice  # w: D = 8
     (384, 392)
-    >>> make_network(3, (8,), 2, cell="gru", output_steps=5).decoder_slices  # F = 2
-    ((456, 32, 11),)
+    >>> make_network(3, (8,), 2, cell="gru", output_steps=5).decoder_slices  # F = 2 + 8
+    ((456, 32, 19),)
     """
     sizes = _validate(n_features, hidden_layer_sizes, n_outputs, cell, activation)
     _validate_pooling(pooling, return_sequences)
@@ -189,8 +190,8 @@ def make_network(n_features, hidden_layer_sizes, n_outputs, *, cell="lstm",
     init_slices = decoder_slices = ()
     if decoder:
         init_slices, decoder_slices, start, D = _decoder_layout(
-            sizes, D, int(n_outputs) + int(n_future_features), cell, n_blocks, penalised,
-            start)
+            sizes, D, int(n_outputs) + int(n_future_features) + D, cell, n_blocks,
+            penalised, start)
     head = (start, int(n_outputs), D)
     penalised += [np.ones(n_outputs * D), np.zeros(n_outputs)]
     penalty_mask = np.concatenate(penalised).astype(dtype)

@@ -43,7 +43,7 @@ def _free_mask(spec):
                 gru_structural_zeros(W, n_in)
             n_in = spec.n_directions * H
         _, dec_layers = unpack_decoder(spec, free)
-        n_in = spec.n_outputs + spec.n_future_features
+        n_in = dec_layers[0].shape[1] - spec.hidden_layer_sizes[0] - 1
         for H, W in zip(spec.hidden_layer_sizes, dec_layers):
             gru_structural_zeros(W, n_in)
             n_in = H
@@ -96,7 +96,7 @@ def ref_decoder_raw(ref, spec, theta, s, Y, future, forced):
         if t:
             m = forced[t][:, None]
             fed = m * Y[:, t - 1] + (1 - m) * _feedback(spec.feedback, raws[-1])
-        u = fed if future is None else np.c_[fed, future[:, t]]
+        u = np.c_[fed, s] if future is None else np.c_[fed, future[:, t], s]
         for state, W in zip(states, layers):
             state[0], state[1] = ref.step(spec, W, u, state[0], state[1])
             u = state[0]
