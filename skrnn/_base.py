@@ -36,8 +36,10 @@ from ._engine import (
     SGDOptimizer,
     clip_by_global_norm,
     forward,
+    forward_seq2seq,
     init_params,
     loss_and_gradient,
+    loss_and_gradient_seq2seq,
     make_network,
     optimizer_from_state,
     optimizer_state,
@@ -45,6 +47,7 @@ from ._engine import (
 from ._input import (
     check_X,
     object_array_as_list,
+    pad_output_targets,
     pad_sequence_targets,
     patch_steps,
     standardize_steps,
@@ -52,6 +55,10 @@ from ._input import (
 )
 from ._threads import blas_threads
 from .preprocessing import channel_mean_scale
+
+# What an encoder–decoder feeds back when it runs free: the prediction in the loss's space.
+_FEEDBACK = {"squared_error": "identity", "softmax_cross_entropy": "softmax",
+             "sigmoid_cross_entropy": "sigmoid"}
 
 # "logistic" is MLPRegressor's name for the sigmoid; both spellings are accepted.
 _ACTIVATIONS = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid", "logistic": "sigmoid"}
@@ -126,6 +133,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
         "return_sequences": ["boolean"],
+        "output_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "teacher_forcing": [Interval(Real, 0, 1, closed="both")],
+        "n_future_features": [Interval(Integral, 0, None, closed="left")],
         "n_channels": [Interval(Integral, 1, None, closed="left")],
         "solver": [StrOptions({"sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -156,7 +166,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def __init__(
         self, hidden_layer_sizes, activation, *, cell, bidirectional, pooling, patch_size,
-        standardize, n_estimators, n_jobs, return_sequences, n_channels, solver, alpha,
+        standardize, n_estimators, n_jobs, return_sequences, output_steps, teacher_forcing,
+        n_future_features, n_channels, solver, alpha,
         batch_size, learning_rate, learning_rate_init, power_t, max_iter, shuffle,
         random_state, tol, verbose, warm_start, momentum,
         nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
@@ -172,6 +183,9 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_estimators = n_estimators
         self.n_jobs = n_jobs
         self.return_sequences = return_sequences
+        self.output_steps = output_steps
+        self.teacher_forcing = teacher_forcing
+        self.n_future_features = n_future_features
         self.n_channels = n_channels
         self.solver = solver
         self.alpha = alpha
@@ -233,6 +247,15 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return "last" if self.return_sequences else self.pooling
 
     def _check_options(self):
+        if self.output_steps is not None and self.return_sequences:
+            raise ValueError(
+                f"output_steps={self.output_steps} cannot be used with return_sequences=True:"
+                " an encoder–decoder writes its own output sequence of output_steps steps, "
+                "while return_sequences predicts one target per input step. Set one of them.")
+        if self.n_future_features and self.output_steps is None:
+            raise ValueError(
+                f"n_future_features={self.n_future_features} needs output_steps: future "
+                "covariates are read by the decoder of an encoder–decoder.")
         if self.bptt_steps is not None and self.bidirectional is True:
             raise ValueError(
                 "bptt_steps cannot be used with bidirectional=True: truncated BPTT carries "
@@ -255,7 +278,11 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
-        if self.return_sequences:
+        if self.output_steps is not None:
+            X3, lengths, future = _split_future(X3, lengths, self.output_steps,
+                                                self.n_future_features)
+            y, output_lengths = pad_output_targets(y, X3.shape[0], self.output_steps)
+        elif self.return_sequences:
             y = pad_sequence_targets(y, X3.shape[0], X3.shape[1], lengths)
         Y = self._encode_targets(y, reset)
         if Y.shape[0] != X3.shape[0]:
@@ -263,6 +290,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "Found input variables with inconsistent numbers of samples: "
                 f"X has {X3.shape[0]}, y has {Y.shape[0]}."
             )
+        if self.output_steps is not None:
+            Y = _pack_targets(Y, output_lengths, future)
         # float64 whatever the compute dtype: the engine normalises the loss by their sum
         # in float64, and weights of 1e-50 or 1e50 must not become 0 or inf in float32
         sample_weight = _check_sample_weight(
@@ -283,9 +312,12 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             different lengths.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets; with ``return_sequences=True``, one per time step:
-            ``(n_samples, n_timesteps[, n_outputs])`` or a list matching a ragged ``X``.
+            ``(n_samples, n_timesteps[, n_outputs])`` or a list matching a ragged ``X``;
+            with ``output_steps``, one per output step: ``(n_samples, output_steps[,
+            n_outputs])`` or a list of arrays of at most ``output_steps`` steps.
         sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights; the loss is normalised by their sum.
+            Sample weights; the loss is normalised by their sum (with per-step outputs,
+            by the weighted number of valid steps).
 
         Returns
         -------
@@ -313,6 +345,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if not warm:
             self._fit_input_transform(X3, lengths, sample_weight)
         X3, lengths = self._transform_input(X3, lengths)
+        if self.output_steps is not None:
+            Y = self._transform_packed_future(Y)
         Y = self._scale_targets(Y, lengths, sample_weight, reset=not warm)
         if not warm:
             theta = self._initialize(hidden, X3.shape[2], Y)
@@ -409,12 +443,23 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self.validation_scores_ = self.best_validation_score_ = None
 
     def _network_layout(self, hidden, n_step_features, Y):
+        decoder = {}
+        if self.output_steps is not None:
+            decoder = dict(output_steps=self.output_steps, feedback=_FEEDBACK[self._loss],
+                           n_future_features=self.n_future_features)
         return make_network(
-            n_step_features, hidden, Y.shape[-1], cell=self.cell,
+            n_step_features, hidden, self._n_target_columns(Y), cell=self.cell,
             activation=_ACTIVATIONS[self.activation], bidirectional=self._bidirectional(),
             return_sequences=self.return_sequences, pooling=self._pooling(),
-            dtype=np.dtype(self.dtype),
+            dtype=np.dtype(self.dtype), **decoder,
         )
+
+    def _n_target_columns(self, Y):
+        """Targets per step: an encoder–decoder's Y also packs its step mask and future
+        covariates (see :func:`_pack_targets`)."""
+        if self.output_steps is None:
+            return Y.shape[-1]
+        return Y.shape[-1] - 1 - self.n_future_features
 
     # ------------------------------------------------------------------ input transform
     def _fit_input_transform(self, X3, lengths, sample_weight):
@@ -439,6 +484,30 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             X3 = standardize_steps(X3, lengths, self.input_mean_, self.input_scale_)
         return patch_steps(X3, lengths, self.patch_size_)
 
+    def _transform_future(self, future):
+        """Future covariates standardised with their channels' statistics (the last
+        ``n_future_features`` channels of X, learnt on the steps the encoder reads)."""
+        if future is None or self.input_mean_ is None:
+            return future
+        k = future.shape[2]
+        mean, scale = self.input_mean_[-k:], self.input_scale_[-k:]
+        return ((future - mean) / scale).astype(future.dtype, copy=False)
+
+    def _transform_packed_future(self, Y):
+        O = Y.shape[-1] - 1 - self.n_future_features
+        if self.n_future_features and self.input_mean_ is not None:
+            Y = Y.copy()
+            Y[..., O + 1:] = self._transform_future(Y[..., O + 1:])
+        return Y
+
+    def _unpack_targets(self, Y):
+        """An encoder–decoder's packed Y as the engine's targets (n, S, O), output
+        lengths (None when all are S) and future covariates (or None)."""
+        O, S = self.network_.n_outputs, self.network_.output_steps
+        lengths = np.rint(Y[..., O].sum(axis=1)).astype(np.intp)
+        future = Y[..., O + 1:] if self.network_.n_future_features else None
+        return Y[..., :O], (None if np.all(lengths == S) else lengths), future
+
     def _scale_targets(self, Y, lengths, sample_weight, reset):
         """Targets as the network is trained on them (the regressor standardises)."""
         return Y
@@ -449,7 +518,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
         self.network_ = self._network_layout(hidden, n_step_features, Y)
-        self.n_outputs_ = Y.shape[-1]
+        self.n_outputs_ = self._n_target_columns(Y)
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -554,12 +623,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             weight_b = sample_weight[idx]
             if not weight_b.any():  # zero total weight: no loss to follow, nothing to learn
                 continue
-            X_b, lengths_b, Y_b = _batch(X3, lengths, Y, idx)
-            loss, grad = loss_and_gradient(
-                self.network_, theta, X_b, Y_b, loss=self._loss, lengths=lengths_b,
-                sample_weight=weight_b, alpha=self.alpha, bptt_steps=self.bptt_steps,
-                dropout=self.dropout, rng=self._rng,
-            )
+            X_b, lengths_b, Y_b = _batch(X3, lengths, Y, idx, self.return_sequences)
+            loss, grad = self._batch_loss(theta, X_b, lengths_b, Y_b, weight_b)
             norm = clip_by_global_norm(grad, self.clip_norm)
             if not (np.isfinite(loss) and np.isfinite(norm)):
                 self._diverged(loss, norm, float(weight_b.sum()))
@@ -568,11 +633,25 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             if self.return_sequences:  # the batch loss is a mean over weighted valid steps
                 steps_b = X_b.shape[1] if lengths_b is None else lengths_b
                 batch_weight = float(np.sum(weight_b * steps_b))
+            elif self.output_steps is not None:  # over weighted valid output steps
+                batch_weight = float(np.dot(weight_b, Y_b[..., self.network_.n_outputs].sum(1)))
             total_loss += loss * batch_weight
             total_weight += batch_weight
         if not np.isfinite(theta).all():
             self._diverged(np.nan)
         return total_loss / total_weight if total_weight > 0 else 0.0
+
+    def _batch_loss(self, theta, X_b, lengths_b, Y_b, weight_b):
+        """The engine's loss and gradient on one minibatch."""
+        common = dict(loss=self._loss, lengths=lengths_b, sample_weight=weight_b,
+                      alpha=self.alpha, bptt_steps=self.bptt_steps, dropout=self.dropout,
+                      rng=self._rng)
+        if self.network_.output_steps is None:
+            return loss_and_gradient(self.network_, theta, X_b, Y_b, **common)
+        targets, output_lengths, future = self._unpack_targets(Y_b)
+        return loss_and_gradient_seq2seq(
+            self.network_, theta, X_b, targets, output_lengths=output_lengths,
+            future=future, teacher_forcing=self.teacher_forcing, **common)
 
     def _diverged(self, loss, norm=np.nan, weight_sum=None):
         what = (f"The training loss became {loss}" if not np.isfinite(loss) else
@@ -597,8 +676,15 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _track_validation(self, theta, validation):
         """Record the validation score; return True if it is the best so far."""
         X_val, lengths_val, Y_val, weight_val = validation
-        score = self._score_raw(self._raw_output(theta, X_val, lengths_val), Y_val,
-                                lengths_val, weight_val)
+        if self.network_.output_steps is None:
+            score = self._score_raw(self._raw_output(theta, X_val, lengths_val), Y_val,
+                                    lengths_val, weight_val)
+        else:  # every valid output step a row
+            targets, output_lengths, future = self._unpack_targets(Y_val)
+            raw = self._raw_output(theta, X_val, lengths_val, future)
+            valid = _output_step_mask(output_lengths, raw.shape[:2])
+            weights = np.broadcast_to(weight_val[:, np.newaxis], valid.shape)[valid]
+            score = self._score_raw(raw[valid], targets[valid], None, weights)
         self.validation_scores_.append(score)
         is_best = score > self.best_validation_score_
         if score < self.best_validation_score_ + self.tol:
@@ -674,14 +760,21 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def __sklearn_is_fitted__(self):
         return hasattr(self, "params_")
 
-    def _raw_output(self, theta, X3, lengths):
+    def _raw_output(self, theta, X3, lengths, future=None):
         """Raw network output for all samples, computed in chunks of samples; for an
-        ensemble's stacked parameters (n_estimators, n_params), the members' mean."""
+        ensemble's stacked parameters (n_estimators, n_params), the members' mean.
+        An encoder–decoder's decoder reads ``future`` (n, output_steps, k) or None."""
         if theta.ndim == 2:
-            return np.mean([self._raw_output(member, X3, lengths) for member in theta], axis=0)
+            return np.mean([self._raw_output(member, X3, lengths, future)
+                            for member in theta], axis=0)
         chunks = []
         for batch in gen_batches(X3.shape[0], self._predict_chunk(X3.shape[1])):
             X_b, lengths_b, _ = _batch(X3, lengths, None, np.arange(batch.start, batch.stop))
+            if self.network_.output_steps is not None:
+                chunks.append(forward_seq2seq(
+                    self.network_, theta, X_b, lengths=lengths_b,
+                    future=None if future is None else future[batch]))
+                continue
             raw = forward(self.network_, theta, X_b, lengths=lengths_b)
             if self.network_.return_sequences and raw.shape[1] < X3.shape[1]:
                 raw = _pad_front(raw, X3.shape[1])
@@ -700,8 +793,13 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Validate ``X`` and return the raw network output with the sequence lengths."""
         check_is_fitted(self)
         X3, lengths = check_X(self, X, reset=False, dtype=np.dtype(self.dtype))
+        spec, future = self.network_, None
+        if spec.output_steps is not None:
+            X3, lengths, future = _split_future(X3, lengths, spec.output_steps,
+                                                spec.n_future_features)
+            future = self._transform_future(future)
         with blas_threads(self.network_, min(X3.shape[0], _PREDICT_CHUNK)):
-            raw = self._raw_output(self.params_, *self._transform_input(X3, lengths))
+            raw = self._raw_output(self.params_, *self._transform_input(X3, lengths), future)
         return raw, lengths
 
     def _score_steps(self, X, y, sample_weight, metric):
@@ -735,6 +833,19 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         weights = None if sample_weight is None else np.repeat(sample_weight, lengths)
         return float(metric(y, y_pred, sample_weight=weights))
 
+    def _score_output_steps(self, X, y, sample_weight, metric):
+        """Score of an encoder–decoder's predictions: every valid output step of every
+        sequence is one row (the first ``L_i`` of a ragged ``y``), weighted by its
+        sequence's weight."""
+        y_pred = self.predict(X)
+        Y, output_lengths = pad_output_targets(y, len(y_pred), self.network_.output_steps)
+        valid = _output_step_mask(output_lengths, y_pred.shape[:2])
+        weights = None
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, y_pred, dtype=np.float64)
+            weights = np.broadcast_to(sample_weight[:, np.newaxis], valid.shape)[valid]
+        return float(metric(Y[valid], y_pred[valid], sample_weight=weights))
+
     def _per_step_output(self, Y, lengths, ragged):
         """Return per-step predictions as a list for ragged input, else as an array."""
         if ragged:
@@ -767,25 +878,30 @@ def _mean_curve(curves):
 
 def _network_arguments(spec):
     """The :func:`~skrnn._engine.make_network` arguments that rebuild ``spec``."""
-    return dict(
+    arguments = dict(
         n_features=spec.n_features, hidden_layer_sizes=list(spec.hidden_layer_sizes),
         n_outputs=spec.n_outputs, cell=spec.cell, activation=spec.activation,
         bidirectional=spec.bidirectional, return_sequences=spec.return_sequences,
         pooling=spec.pooling, dtype=spec.dtype.name)
+    if spec.output_steps is not None:
+        arguments.update(output_steps=spec.output_steps, feedback=spec.feedback,
+                         n_future_features=spec.n_future_features)
+    return arguments
 
 
 def _take(lengths, idx):
     return None if lengths is None else lengths[idx]
 
 
-def _batch(X3, lengths, Y, idx):
-    """Gather a batch, dropping leading time steps that are padding for all its rows."""
+def _batch(X3, lengths, Y, idx, per_step=False):
+    """Gather a batch, dropping leading time steps that are padding for all its rows
+    (and from per-step targets, aligned with X)."""
     if lengths is None:
         return X3[idx], None, (None if Y is None else Y[idx])
     lengths_b = lengths[idx]
     start = X3.shape[1] - int(lengths_b.max())
     X_b = X3[idx, start:]
-    Y_b = None if Y is None else (Y[idx, start:] if Y.ndim == 3 else Y[idx])
+    Y_b = None if Y is None else (Y[idx, start:] if per_step else Y[idx])
     if np.all(lengths_b == X_b.shape[1]):
         lengths_b = None
     return X_b, lengths_b, Y_b
@@ -795,3 +911,41 @@ def _pad_front(raw, n_timesteps):
     padded = np.zeros((raw.shape[0], n_timesteps) + raw.shape[2:], dtype=raw.dtype)
     padded[:, n_timesteps - raw.shape[1]:] = raw
     return padded
+
+
+def _split_future(X3, lengths, output_steps, n_future_features):
+    """An encoder–decoder's input: the steps the encoder reads, their lengths, and the
+    decoder's future covariates ``(n, output_steps, n_future_features)`` (None without
+    them): the last ``output_steps`` steps of each sequence, last channels."""
+    if not n_future_features:
+        return X3, lengths, None
+    if n_future_features > X3.shape[2]:
+        raise ValueError(
+            f"n_future_features={n_future_features} exceeds the {X3.shape[2]} features "
+            "per step of X: future covariates are the last channels of X.")
+    n_steps = np.full(X3.shape[0], X3.shape[1]) if lengths is None else lengths
+    short = np.flatnonzero(n_steps <= output_steps)
+    if short.size:
+        raise ValueError(
+            f"With n_future_features={n_future_features}, every sequence of X ends with "
+            f"output_steps={output_steps} steps of future covariates after at least one "
+            f"observed step; X[{short[0]}] has {n_steps[short[0]]} steps, so its future "
+            "covariates have the wrong length.")
+    enc_lengths = None if lengths is None else lengths - output_steps
+    return (X3[:, :-output_steps], enc_lengths,
+            np.ascontiguousarray(X3[:, -output_steps:, -n_future_features:]))
+
+
+def _pack_targets(Y, output_lengths, future):
+    """One array per sample for the epoch loop's indexing: targets (n, S, O), the valid
+    output steps as a 0/1 column, then the future covariates: (n, S, O + 1 + k)."""
+    valid = _output_step_mask(output_lengths, Y.shape[:2]).astype(Y.dtype)
+    parts = [Y, valid[..., np.newaxis]] + ([] if future is None else [future.astype(Y.dtype)])
+    return np.concatenate(parts, axis=2)
+
+
+def _output_step_mask(output_lengths, shape):
+    """Boolean (n, S): True on each sequence's first ``output_lengths[i]`` steps."""
+    if output_lengths is None:
+        return np.ones(shape, dtype=bool)
+    return np.arange(shape[1])[np.newaxis, :] < np.asarray(output_lengths)[:, np.newaxis]

@@ -72,6 +72,40 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         not depend on it. Ignored while callbacks are set (they follow this process).
     return_sequences : bool, default=False
         Classify every time step (binary or multiclass labels per step).
+    output_steps : int or None, default=None
+        ``None`` keeps one label per sequence (or per input step, with
+        ``return_sequences``). An int makes the network an encoder–decoder writing
+        ``output_steps`` steps: the recurrent layers read ``X`` many-to-one (the encoder;
+        ``pooling`` and ``bidirectional`` apply to it), and their summary (the vector a
+        many-to-one head would read) sets the initial state of a decoder with the same
+        cell and layer sizes and is read again at each decoder step, whose input is
+        also the previous output. ``y`` is then ``(n_samples, output_steps)``, or a list of
+        per-sequence arrays of ``1 <= L_i <= output_steps`` steps (ragged outputs: the
+        first ``L_i`` steps are trained on, the loss is masked after them; ``predict``
+        always writes ``output_steps`` steps). One-to-many: give ``X`` one step,
+        ``(n_samples, 1, n_features)`` (or a 2-D ``X`` with ``n_channels=n_features``),
+        to generate a sequence from a vector. ``score`` counts every valid output step
+        of every sequence once, so model selection (``GridSearchCV``,
+        ``cross_val_score``) scores the flattened steps. Not with
+        ``return_sequences=True``; ``bptt_steps`` truncates the encoder only.
+    teacher_forcing : float in [0, 1], default=1.0
+        Encoder–decoder only: the probability, per output step and sequence, that the
+        decoder is fed the true previous label (one-hot) during training rather than its own
+        prediction (its class probabilities, which keeps free running differentiable; ``predict`` always feeds back its own).
+        1.0 trains fastest: every decoder input is then known in advance, so each
+        decoder layer runs over all steps at once rather than step by step with the
+        head inside (2-3x the time per epoch). Lower values also train the decoder on
+        its own errors (exposure bias); on the one-to-many waveform example 0.0 raised
+        the R² from 0.987 to 0.996 for 3.5 times the fit time.
+    n_future_features : int, default=0
+        Encoder–decoder only: covariates known in advance for the output steps (e.g.
+        calendar features of a forecast horizon). They travel inside ``X``, so that
+        ``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` split them with the
+        sequences: the last ``output_steps`` steps of every sequence of ``X`` are the
+        future, the encoder reads the steps before them, and the decoder reads, at
+        output step ``t``, the last ``n_future_features`` channels of the sequence's
+        ``t``-th future step (the other channels there are ignored; they must be finite,
+        e.g. 0). Every sequence needs at least one step before its future.
     n_channels : int, default=1
         Values per time step when ``X`` is 2-D (read time-major).
     solver : {"adam", "sgd"}, default="adam"
@@ -191,7 +225,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     def __init__(
         self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
         bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
-        n_estimators=5, n_jobs=None, return_sequences=False, n_channels=1, solver="adam",
+        n_estimators=5, n_jobs=None, return_sequences=False, output_steps=None,
+        teacher_forcing=1.0, n_future_features=0, n_channels=1, solver="adam",
         alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
         power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
         verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
@@ -203,7 +238,9 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             hidden_layer_sizes, activation, cell=cell, bidirectional=bidirectional,
             pooling=pooling, patch_size=patch_size, standardize=standardize,
             n_estimators=n_estimators, n_jobs=n_jobs,
-            return_sequences=return_sequences, n_channels=n_channels, solver=solver,
+            return_sequences=return_sequences, output_steps=output_steps,
+            teacher_forcing=teacher_forcing, n_future_features=n_future_features,
+            n_channels=n_channels, solver=solver,
             alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
             learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
             shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
@@ -245,7 +282,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         """
         if _check_partial_fit_first_call(self, classes):
             # per-step 0/1 labels (n, T) look like a multilabel indicator; they are not
-            if not self.return_sequences and type_of_target(y).startswith("multilabel"):
+            if (not self.return_sequences and self.output_steps is None
+                    and type_of_target(y).startswith("multilabel")):
                 self._label_binarizer = LabelBinarizer().fit(y)
             else:
                 self._label_binarizer = LabelBinarizer().fit(classes)
@@ -278,13 +316,21 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                     f"shape (n_samples, n_timesteps); got {y.shape}."
                 )
             return y
+        if self.output_steps is not None:
+            if y.ndim != 2:
+                raise ValueError(
+                    f"With output_steps={self.output_steps}, y must hold one label per "
+                    f"output step, shape (n_samples, {self.output_steps}) or a list of 1-D "
+                    f"label arrays; got shape {y.shape}.")
+            return y
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return y
 
     def _encode_targets(self, y, reset):
         y = self._check_labels(y)
-        flat = y.reshape(-1) if self.return_sequences else y
+        per_step = self.return_sequences or self.output_steps is not None
+        flat = y.reshape(-1) if per_step else y
         check_classification_targets(flat)
         if reset and not getattr(self, "_classes_given", False):
             self._label_binarizer = LabelBinarizer().fit(flat)
@@ -301,10 +347,10 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             )
         self.out_activation_ = "softmax" if self._is_softmax() else "logistic"
         Y = self._label_binarizer.transform(flat).astype(np.dtype(self.dtype))
-        return Y.reshape(y.shape[:2] + (-1,)) if self.return_sequences else Y
+        return Y.reshape(y.shape[:2] + (-1,)) if per_step else Y
 
     def _stratify_labels(self, Y):
-        if self._label_binarizer.y_type_.startswith("multilabel"):
+        if Y.ndim == 3 or self._label_binarizer.y_type_.startswith("multilabel"):
             return None
         return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
 
@@ -337,7 +383,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Class probabilities in the order of ``classes_`` (per step with
-            ``return_sequences=True``: ``(n_samples, n_timesteps, n_classes)``).
+            ``return_sequences=True``: ``(n_samples, n_timesteps, n_classes)``; with
+            ``output_steps``: ``(n_samples, output_steps, n_classes)``).
         """
         raw, lengths = self._predict_raw(X)
         proba = self._probabilities(raw.astype(np.float64))
@@ -345,7 +392,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             proba = np.concatenate([1.0 - proba, proba], axis=-1)
         if self.network_.return_sequences:
             return self._per_step_output(proba, lengths, ragged=is_sequence_list(X))
-        return proba
+        return proba  # (n, output_steps, n_classes) for an encoder–decoder
 
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`.
@@ -379,7 +426,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Predicted labels (an indicator matrix for multilabel targets); per step with
-            ``return_sequences=True``.
+            ``return_sequences=True``; ``(n_samples, output_steps)`` with
+            ``output_steps``.
         """
         raw, lengths = self._predict_raw(X)
         n, k = raw.shape[0], raw.shape[-1]
@@ -387,6 +435,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         if k == 1:
             scores = scores.ravel()
         labels = self._label_binarizer.inverse_transform(scores)
+        if self.network_.output_steps is not None:
+            return labels.reshape(n, raw.shape[1])
         if not self.network_.return_sequences:
             return labels
         labels = labels.reshape(n, raw.shape[1])
@@ -414,6 +464,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             Accuracy.
         """
         check_is_fitted(self)
+        if self.network_.output_steps is not None:
+            return self._score_output_steps(X, y, sample_weight, accuracy_score)
         if not self.network_.return_sequences:
             return super().score(X, y, sample_weight=sample_weight)
         return self._score_steps(X, y, sample_weight, accuracy_score)

@@ -306,6 +306,51 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
     return Y
 
 
+def pad_output_targets(y, n_samples, output_steps):
+    """Bring an encoder–decoder's targets to shape ``(n_samples, output_steps, ...)``.
+
+    ``y`` is an array ``(n_samples, output_steps[, n_outputs])`` or a list of
+    ``(L_i,)`` / ``(L_i, n_outputs)`` arrays with ``1 <= L_i <= output_steps``: the first
+    ``L_i`` output steps of sequence ``i`` (output steps are left-aligned: the decoder
+    writes them in order). Padded steps repeat the sequence's first target, so that label
+    encoders never see an invented value; they carry zero weight in the loss.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, output_steps) or (n_samples, output_steps, n_outputs)
+    output_lengths : ndarray of shape (n_samples,) or None
+        None when every sequence has ``output_steps`` targets.
+    """
+    y = object_array_as_list(y)
+    if not isinstance(y, (list, tuple)):
+        Y = np.asarray(y)
+        if Y.ndim < 2 or Y.shape[:2] != (n_samples, output_steps):
+            raise ValueError(
+                f"With output_steps={output_steps}, y must hold one target per output "
+                f"step: shape ({n_samples}, {output_steps}) or ({n_samples}, "
+                f"{output_steps}, n_outputs), or a list of per-sequence arrays of at most "
+                f"{output_steps} steps; got shape {Y.shape}.")
+        return Y, None
+    if len(y) != n_samples:
+        raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
+    rows = [np.asarray(y_i) for y_i in y]
+    for i, row in enumerate(rows):
+        if row.ndim not in (1, 2) or not 1 <= len(row) <= output_steps:
+            raise ValueError(
+                f"y[{i}] must be 1-D (L_i,) or 2-D (L_i, n_outputs) with 1 <= L_i <= "
+                f"output_steps={output_steps}; got shape {row.shape}.")
+        if row.shape[1:] != rows[0].shape[1:]:
+            raise ValueError(
+                "Every y[i] must have the same number of outputs per step: y[0] has "
+                f"shape {rows[0].shape}, y[{i}] has shape {row.shape}.")
+    Y = np.empty((n_samples, output_steps) + rows[0].shape[1:],
+                 dtype=np.result_type(*rows))
+    for out, row in zip(Y, rows):
+        out[:len(row)], out[len(row):] = row, row[0]
+    lengths = np.array([len(row) for row in rows], dtype=np.intp)
+    return Y, (None if np.all(lengths == output_steps) else lengths)
+
+
 def to_list_of_sequences(Y, lengths):
     """Undo the right-aligned padding of a per-step output ``(n, T, ...)``."""
     T = Y.shape[1]

@@ -71,7 +71,8 @@ def to_onnx(estimator):
     NotImplementedError
         For a classifier whose labels are Python objects (mixed types), which an ONNX
         tensor cannot hold; ``probabilities`` in the order of ``classes_`` can still be
-        exported by refitting with integer or string labels.
+        exported by refitting with integer or string labels. For an encoder–decoder
+        (``output_steps``).
 
     Examples
     --------
@@ -96,6 +97,9 @@ def to_onnx(estimator):
         raise ImportError(
             "to_onnx needs the onnx package: pip install 'skrnn[onnx]'.") from error
     check_is_fitted(estimator)
+    if estimator.network_.output_steps is not None:
+        raise NotImplementedError(
+            "to_onnx does not export encoder–decoder networks (output_steps) yet.")
     g = _Graph()
     sequences = estimator._input_kind != TABULAR
     X3, lengths, mask = _inputs(g, estimator, sequences)

@@ -66,6 +66,40 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         not depend on it. Ignored while callbacks are set (they follow this process).
     return_sequences : bool, default=False
         Many-to-many: predict one target per time step instead of one per sequence.
+    output_steps : int or None, default=None
+        ``None`` keeps one prediction per sequence (or per input step, with
+        ``return_sequences``). An int makes the network an encoder–decoder writing
+        ``output_steps`` steps: the recurrent layers read ``X`` many-to-one (the encoder;
+        ``pooling`` and ``bidirectional`` apply to it), and their summary (the vector a
+        many-to-one head would read) sets the initial state of a decoder with the same
+        cell and layer sizes and is read again at each decoder step, whose input is
+        also the previous output. ``y`` is then ``(n_samples, output_steps[, n_outputs])``, or a list of
+        per-sequence arrays of ``1 <= L_i <= output_steps`` steps (ragged outputs: the
+        first ``L_i`` steps are trained on, the loss is masked after them; ``predict``
+        always writes ``output_steps`` steps). One-to-many: give ``X`` one step,
+        ``(n_samples, 1, n_features)`` (or a 2-D ``X`` with ``n_channels=n_features``),
+        to generate a sequence from a vector. ``score`` counts every valid output step
+        of every sequence once, so model selection (``GridSearchCV``,
+        ``cross_val_score``) scores the flattened steps. Not with
+        ``return_sequences=True``; ``bptt_steps`` truncates the encoder only.
+    teacher_forcing : float in [0, 1], default=1.0
+        Encoder–decoder only: the probability, per output step and sequence, that the
+        decoder is fed the true previous target during training rather than its own
+        prediction (its prediction; ``predict`` always feeds back its own).
+        1.0 trains fastest: every decoder input is then known in advance, so each
+        decoder layer runs over all steps at once rather than step by step with the
+        head inside (2-3x the time per epoch). Lower values also train the decoder on
+        its own errors (exposure bias); on the one-to-many waveform example 0.0 raised
+        the R² from 0.987 to 0.996 for 3.5 times the fit time.
+    n_future_features : int, default=0
+        Encoder–decoder only: covariates known in advance for the output steps (e.g.
+        calendar features of a forecast horizon). They travel inside ``X``, so that
+        ``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` split them with the
+        sequences: the last ``output_steps`` steps of every sequence of ``X`` are the
+        future, the encoder reads the steps before them, and the decoder reads, at
+        output step ``t``, the last ``n_future_features`` channels of the sequence's
+        ``t``-th future step (the other channels there are ignored; they must be finite,
+        e.g. 0). Every sequence needs at least one step before its future.
     n_channels : int, default=1
         Values per time step when ``X`` is 2-D: a row of ``n_timesteps * n_channels``
         columns is read time-major. Ignored for 3-D or list input.
@@ -188,7 +222,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     def __init__(
         self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
         bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
-        n_estimators=5, n_jobs=None, return_sequences=False, n_channels=1, solver="adam",
+        n_estimators=5, n_jobs=None, return_sequences=False, output_steps=None,
+        teacher_forcing=1.0, n_future_features=0, n_channels=1, solver="adam",
         alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
         power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
         verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
@@ -200,7 +235,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             hidden_layer_sizes, activation, cell=cell, bidirectional=bidirectional,
             pooling=pooling, patch_size=patch_size, standardize=standardize,
             n_estimators=n_estimators, n_jobs=n_jobs,
-            return_sequences=return_sequences, n_channels=n_channels, solver=solver,
+            return_sequences=return_sequences, output_steps=output_steps,
+            teacher_forcing=teacher_forcing, n_future_features=n_future_features,
+            n_channels=n_channels, solver=solver,
             alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
             learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
             shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
@@ -253,7 +290,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions (float64). With ``return_sequences=True``: shape
             ``(n_samples, n_timesteps[, n_outputs])``, or a list of per-sequence arrays for
-            a list ``X``.
+            a list ``X``. With ``output_steps``: ``(n_samples, output_steps[,
+            n_outputs])``, generated free running (each prediction fed back).
         """
         raw, lengths = self._predict_raw(X)
         y = raw.astype(np.float64)
@@ -261,7 +299,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             y = y * self.target_scale_ + self.target_mean_
         if self.n_outputs_ == 1:
             y = y[..., 0]
-        if self.network_.return_sequences:
+        if self.network_.return_sequences:  # (an encoder–decoder's are never ragged)
             return self._per_step_output(y, lengths, ragged=is_sequence_list(X))
         return y
 
@@ -272,7 +310,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             y, ensure_2d=False, allow_nd=True, dtype=dtype, input_name="y",
             ensure_min_samples=0,
         )
-        expected_ndim = 2 if self.return_sequences else 1
+        expected_ndim = 2 if self.return_sequences or self.output_steps is not None else 1
         if y.ndim == expected_ndim:
             y = y[..., np.newaxis]
         if y.ndim != expected_ndim + 1:
@@ -287,6 +325,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         """Standardise each target over the training samples (their valid steps with
         ``return_sequences``): the head then learns values of order one whatever the
         units of y; ``predict`` maps back. Warm starts keep the first fit's statistics."""
+        if self.output_steps is not None:
+            return self._scale_output_steps(Y, sample_weight, reset)
         if reset:
             self.target_mean_ = self.target_scale_ = None
             if self.standardize:
@@ -298,6 +338,24 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             return Y
         dtype = Y.dtype
         return ((Y - self.target_mean_) / self.target_scale_).astype(dtype, copy=False)
+
+    def _scale_output_steps(self, Y, sample_weight, reset):
+        """An encoder–decoder's targets (the first O columns of its packed Y)
+        standardised over their valid output steps."""
+        O = self._n_target_columns(Y)
+        if reset:
+            self.target_mean_ = self.target_scale_ = None
+            if self.standardize:
+                n_valid = np.rint(Y[..., O].sum(axis=1)).astype(np.intp)
+                # valid steps are left-aligned: reversed in time they are right-aligned,
+                # as channel_mean_scale reads them
+                self.target_mean_, self.target_scale_, _ = channel_mean_scale(
+                    Y[:, ::-1, :O], n_valid, sample_weight=sample_weight)
+        if self.target_mean_ is None:
+            return Y
+        Y = Y.copy()
+        Y[..., :O] = (Y[..., :O] - self.target_mean_) / self.target_scale_
+        return Y
 
     def _score_raw(self, raw, Y, lengths, sample_weight):
         if Y.ndim == 3:  # many-to-many: score the valid steps only
@@ -326,6 +384,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             Coefficient of determination R².
         """
         check_is_fitted(self)
+        if self.network_.output_steps is not None:
+            return self._score_output_steps(X, y, sample_weight, r2_score)
         if not self.network_.return_sequences:
             return super().score(X, y, sample_weight=sample_weight)
         return self._score_steps(X, y, sample_weight, r2_score)
