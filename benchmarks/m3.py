@@ -179,9 +179,11 @@ def run_global(names, trains, h, m, seed, n_jobs, params):
     model = GlobalRNNForecaster(horizon=h, seasonal_period=m, random_state=seed, n_jobs=n_jobs)
     model.set_params(**params)
     panel = long_frame(names, trains)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     model.fit(panel)
     fit_s = time.perf_counter() - start
+    print(f"  fit: {fit_s:.0f} s wall, {time.process_time() - cpu:.0f} s CPU of this process, "
+          f"{model.n_windows_} windows, window_length {model.window_length_}", flush=True)
     forecast = model.predict(h)
     predict_s = time.perf_counter() - start - fit_s
     by_id = {uid: group["y"].to_numpy() for uid, group in forecast.groupby("unique_id", sort=False)}

@@ -57,8 +57,9 @@ print(panel.groupby("unique_id")["y"].agg(["size", "mean"]).describe().loc[["min
 # Train on all but the last year of every series
 # ----------------------------------------------
 # ``horizon=12``: the network predicts the 12 months at once from windows of
-# ``max(1.5 * 12, 12) = 18`` months. A lighter network than the default
-# (two seeds instead of five) keeps this example fast.
+# ``max(horizon, 12) = 12`` months, the last 24 windows of each series. A
+# lighter network than the default (two seeds instead of five) keeps this
+# example fast.
 test = panel.groupby("unique_id").tail(12)
 train = panel.drop(test.index)
 model = GlobalRNNForecaster(horizon=12, random_state=0).set_params(
