@@ -634,7 +634,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 steps_b = X_b.shape[1] if lengths_b is None else lengths_b
                 batch_weight = float(np.sum(weight_b * steps_b))
             elif self.output_steps is not None:  # over weighted valid output steps
-                batch_weight = float(np.dot(weight_b, Y_b[..., self.network_.n_outputs].sum(1)))
+                valid_steps = Y_b[..., self.network_.n_outputs].sum(axis=1)
+                batch_weight = float(np.dot(weight_b, valid_steps))
             total_loss += loss * batch_weight
             total_weight += batch_weight
         if not np.isfinite(theta).all():

@@ -69,28 +69,28 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     output_steps : int or None, default=None
         ``None`` keeps one prediction per sequence (or per input step, with
         ``return_sequences``). An int makes the network an encoder–decoder writing
-        ``output_steps`` steps: the recurrent layers read ``X`` many-to-one (the encoder;
-        ``pooling`` and ``bidirectional`` apply to it), and their summary (the vector a
-        many-to-one head would read) sets the initial state of a decoder with the same
-        cell and layer sizes and is read again at each decoder step, whose input is
-        also the previous output. ``y`` is then ``(n_samples, output_steps[, n_outputs])``, or a list of
-        per-sequence arrays of ``1 <= L_i <= output_steps`` steps (ragged outputs: the
-        first ``L_i`` steps are trained on, the loss is masked after them; ``predict``
-        always writes ``output_steps`` steps). One-to-many: give ``X`` one step,
-        ``(n_samples, 1, n_features)`` (or a 2-D ``X`` with ``n_channels=n_features``),
-        to generate a sequence from a vector. ``score`` counts every valid output step
-        of every sequence once, so model selection (``GridSearchCV``,
-        ``cross_val_score``) scores the flattened steps. Not with
+        ``output_steps`` steps: the recurrent layers read ``X`` many-to-one (the
+        encoder; ``pooling`` and ``bidirectional`` apply to it), and their summary (the
+        vector a many-to-one head would read) sets the initial state of a decoder with
+        the same cell and layer sizes and is read again at each decoder step, whose
+        input is also the previous output. ``y`` is then ``(n_samples, output_steps[,
+        n_outputs])``, or a list of per-sequence arrays of ``1 <= L_i <= output_steps``
+        steps (ragged outputs: the first ``L_i`` steps are trained on, the loss is
+        masked after them; ``predict`` always writes ``output_steps`` steps).
+        One-to-many: give ``X`` one step, ``(n_samples, 1, n_features)`` (or a 2-D ``X``
+        with ``n_channels=n_features``), to generate a sequence from a vector. ``score``
+        counts every valid output step of every sequence once, so model selection
+        (``GridSearchCV``, ``cross_val_score``) scores the flattened steps. Not with
         ``return_sequences=True``; ``bptt_steps`` truncates the encoder only.
-    teacher_forcing : float in [0, 1], default=1.0
-        Encoder–decoder only: the probability, per output step and sequence, that the
-        decoder is fed the true previous target during training rather than its own
-        prediction (its prediction; ``predict`` always feeds back its own).
-        1.0 trains fastest: every decoder input is then known in advance, so each
-        decoder layer runs over all steps at once rather than step by step with the
-        head inside (2-3x the time per epoch). Lower values also train the decoder on
-        its own errors (exposure bias), which did not pay on the one-to-many waveform
-        example: held-out R² 0.998 in 1.7 s at 1.0, 0.995 in 5.3 s at 0.0.
+    teacher_forcing : float, default=1.0
+        Encoder–decoder only: the probability, in [0, 1], per output step and sequence,
+        that the decoder is fed the true previous target during training rather than its
+        own prediction (``predict`` always feeds back its own). 1.0 trains fastest:
+        every decoder input is then known in advance, so each decoder layer runs over
+        all steps at once rather than step by step with the head inside (2-3x the time
+        per epoch). Lower values also train the decoder on its own errors (exposure
+        bias), which did not pay on the one-to-many waveform example: held-out R² 0.998
+        in 1.7 s at 1.0, 0.995 in 5.3 s at 0.0.
     n_future_features : int, default=0
         Encoder–decoder only: covariates known in advance for the output steps (e.g.
         calendar features of a forecast horizon). They travel inside ``X``, so that
