@@ -34,6 +34,16 @@ Extras (skipped with ``--no-extras``):
 Targets: train ratio <= 1.0 for LSTM and <= 0.6 for RNN and GRU on every config;
 inference ratio <= 1.0 everywhere.
 
+Encoder–decoder (``--seq2seq``, run instead of the grid): GRU 64, T_in 50, T_out 12,
+batch 64, 8 input features, one output, float32, both sides the same model: a GRU
+encoder whose last state ``s`` sets the decoder's initial state ``tanh(W s + b)`` and
+is concatenated to every decoder input ``[y_{t-1}; s]`` (``y_{-1} = 0``), a GRU decoder
+and a linear head per step, MSE over the 12 steps, Adam. Training is teacher-forced on
+both sides (the decoder's inputs are all known: torch runs ``nn.GRU`` over the 12 steps
+at once, skrnn ``loss_and_gradient_seq2seq`` with ``teacher_forcing=1.0``); inference
+runs free (a step loop on both sides). An epoch is a fixed number of such steps, so
+the epoch ratio is the step ratio. Target: train ratio <= 1.0 (issue 11).
+
 Usage (torch only in a separate benchmark venv; see benchmarks/README.md)::
 
     python benchmarks/bench_vs_torch.py --quick
@@ -300,6 +310,113 @@ def torch_side(cfg, X, Y):
     return train_step, infer
 
 
+SEQ2SEQ = dict(hidden=64, steps_in=50, steps_out=12, batch=64)
+
+
+def seq2seq_data(c, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((c["batch"], c["steps_in"], N_FEATURES)).astype(np.float32)
+    Y = rng.standard_normal((c["batch"], c["steps_out"], 1)).astype(np.float32)
+    return X, Y
+
+
+def skrnn_seq2seq_side(c, X, Y):
+    """(train_step, infer) closures of skrnn's encoder–decoder engine."""
+    from skrnn._engine import (forward_seq2seq, init_params, loss_and_gradient_seq2seq,
+                               make_network)
+    from skrnn._engine._optimizers import AdamOptimizer
+
+    spec = make_network(N_FEATURES, (c["hidden"],), 1, cell="gru",
+                        output_steps=c["steps_out"])
+    theta = init_params(spec, np.random.default_rng(0))
+    opt = AdamOptimizer(spec.n_params, 1e-3, dtype=spec.dtype)
+
+    def train_step():
+        _, grad = loss_and_gradient_seq2seq(spec, theta, X, Y, teacher_forcing=1.0)
+        opt.update_params(theta, grad)
+
+    def infer():
+        forward_seq2seq(spec, theta, X)
+
+    return train_step, infer
+
+
+def torch_seq2seq_side(c, X, Y):
+    """(train_step, infer) closures of the same encoder–decoder in torch."""
+    import torch
+    from torch import nn
+
+    H = c["hidden"]
+
+    class EncoderDecoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.GRU(N_FEATURES, H, batch_first=True)
+            self.init = nn.Linear(H, H)
+            self.decoder = nn.GRU(1 + H, H, batch_first=True)
+            self.head = nn.Linear(H, 1)
+
+        def forward(self, x, y):  # teacher forced: inputs [y_{t-1}; s] known
+            _, s = self.encoder(x)
+            s = s[0]
+            prev = torch.cat([torch.zeros_like(y[:, :1]), y[:, :-1]], dim=1)
+            u = torch.cat([prev, s[:, None, :].expand(-1, y.shape[1], -1)], dim=2)
+            out, _ = self.decoder(u, torch.tanh(self.init(s))[None])
+            return self.head(out)
+
+        def generate(self, x, steps):  # free running
+            _, s = self.encoder(x)
+            h, p, outs = torch.tanh(self.init(s[0]))[None], x.new_zeros(x.shape[0], 1), []
+            for _ in range(steps):
+                out, h = self.decoder(torch.cat([p, s[0]], dim=1)[:, None, :], h)
+                p = self.head(out[:, 0])
+                outs.append(p)
+            return torch.stack(outs, dim=1)
+
+    torch.manual_seed(0)
+    model = EncoderDecoder()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.MSELoss()
+    x, y = torch.from_numpy(X), torch.from_numpy(Y)
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x, y), y)
+        loss.backward()
+        opt.step()
+
+    def infer():
+        with torch.no_grad():
+            model.generate(x, c["steps_out"])
+
+    return train_step, infer
+
+
+def run_seq2seq(rounds, target_s, log):
+    c = SEQ2SEQ
+    X, Y = seq2seq_data(c)
+    sk, th = skrnn_seq2seq_side(c, X, Y), torch_seq2seq_side(c, X, Y)
+    d = dict(sk_train=[], th_train=[], sk_infer=[], th_infer=[], r_train=[], r_infer=[])
+    for r in range(rounds):
+        gc.collect()
+        sk_t, th_t = time_paired([sk[0], th[0]], target_s)
+        sk_i, th_i = time_paired([sk[1], th[1]], target_s / 2)
+        for k2, v in zip(("sk_train", "th_train", "sk_infer", "th_infer"),
+                         (sk_t, th_t, sk_i, th_i)):
+            d[k2].append(v)
+        d["r_train"].append(sk_t / th_t)
+        d["r_infer"].append(sk_i / th_i)
+        log(f"[round {r + 1}/{rounds}] seq2seq gru-h{c['hidden']}-Tin{c['steps_in']}-"
+            f"Tout{c['steps_out']}-B{c['batch']}: train skrnn {fmt_ms(sk_t)} / torch "
+            f"{fmt_ms(th_t)} ms = {d['r_train'][-1]:.2f}; free-running infer "
+            f"{fmt_ms(sk_i)} / {fmt_ms(th_i)} ms = {d['r_infer'][-1]:.2f}")
+    row = dict(c, **{k2 + "_ms": statistics.median(d[k2]) * 1e3
+                     for k2 in ("sk_train", "th_train", "sk_infer", "th_infer")})
+    row["ratio_train"], row["ratio_infer"] = summarize(d["r_train"]), summarize(d["r_infer"])
+    row["ok_train"] = row["ratio_train"]["median"] <= 1.0
+    return row
+
+
 def capacity_probe():
     """numpy 2-thread sgemm 768^3 GFLOP/s (best of 3): how much CPU the VM gives now."""
     a = np.ones((768, 768), np.float32)
@@ -511,6 +628,8 @@ def main(argv=None):
                    help="torch.set_num_threads and the numpy BLAS thread limit (default 2); "
                         "1 on a machine shared with other jobs, where 2-thread pools stall "
                         "at their barriers whenever a core is taken away")
+    p.add_argument("--seq2seq", action="store_true",
+                   help="only the encoder–decoder comparison (see the module docstring)")
     p.add_argument("--no-extras", action="store_true",
                    help="skip the API-overhead and float64 checks")
     p.add_argument("--json", default=None, help="write all results here")
@@ -553,9 +672,22 @@ def main(argv=None):
         f"{machine['numpy']}: {blas_summary(machine['blas'])}")
     log(f"torch {tinfo['version']}, {tinfo['threads']} threads, oneDNN "
         f"{'available' if tinfo['mkldnn'] else 'not available'}")
-    log(f"{len(configs)} configs x {rounds} rounds, ~{target_s} s per measurement")
+    log(f"{'encoder–decoder' if a.seq2seq else f'{len(configs)} configs'} x {rounds} "
+        f"rounds, ~{target_s} s per measurement")
 
     t0 = time.perf_counter()
+    if a.seq2seq:
+        row = run_seq2seq(rounds, target_s, log)
+        log(f"seq2seq: train ratio skrnn/torch median {row['ratio_train']['median']:.2f} "
+            f"(min {row['ratio_train']['min']:.2f}, max {row['ratio_train']['max']:.2f}; "
+            f"target <= 1.0: {'ok' if row['ok_train'] else 'MISSED'}), free-running "
+            f"inference {row['ratio_infer']['median']:.2f}; skrnn {row['sk_train_ms']:.1f} "
+            f"ms / torch {row['th_train_ms']:.1f} ms per training step of {row['batch']}")
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(dict(repo=state, machine=machine, torch=tinfo, threads=a.threads,
+                               rounds=rounds, seq2seq=row), f, indent=1)
+        return row
     # global warm-up of both libraries (thread pools, allocator, oneDNN primitives)
     w = dict(cell="lstm", hidden=64, steps=20, batch=32)
     for fn in (*skrnn_side(w, *make_data(20, 32)), *torch_side(w, *make_data(20, 32))):
