@@ -222,3 +222,34 @@ def test_onnx_export_refuses_an_encoder_decoder(small):
     X, y = small
     with pytest.raises(NotImplementedError, match="encoder–decoder"):
         to_onnx(RNNRegressor(output_steps=3, **TINY).fit(X, y))
+
+
+def test_partial_fit_warm_start_and_sample_weight(small, rng):
+    X, y = small
+    reg = RNNRegressor(output_steps=3, **TINY)
+    reg.partial_fit(X, y).partial_fit(X, y)
+    assert reg.n_iter_ == 2 and reg.predict(X).shape == (24, 3)
+    warm = RNNRegressor(output_steps=3, warm_start=True, **TINY).fit(X, y)
+    first = warm.params_.copy()
+    warm.fit(X, y)
+    assert not np.array_equal(warm.params_, first)
+    with pytest.raises(ValueError, match="changed since it was fitted"):
+        warm.set_params(output_steps=2).fit(X, y[:, :2])
+    # integer weights are repeated samples (full batch, no shuffling: the same steps)
+    w = rng.integers(0, 3, size=24)
+    options = dict(TINY, shuffle=False, dropout=0.0)  # batch "auto": all samples
+    weighted = RNNRegressor(output_steps=3, **options).fit(X, y, sample_weight=w)
+    repeated = RNNRegressor(output_steps=3, **options).fit(np.repeat(X, w, axis=0),
+                                                           np.repeat(y, w, axis=0))
+    np.testing.assert_allclose(weighted.params_, repeated.params_, rtol=1e-4, atol=1e-5)
+
+
+def test_classifier_partial_fit_and_early_stopping(small, rng):
+    X, _ = small
+    y = rng.choice(["a", "b", "c"], size=(24, 4))
+    clf = RNNClassifier(output_steps=4, **TINY).partial_fit(X, y, classes=["a", "b", "c"])
+    assert clf.predict_proba(X).shape == (24, 4, 3)
+    clf = RNNClassifier(output_steps=4, early_stopping=True, validation_fraction=0.25,
+                        **TINY).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert all(0 <= s <= 1 for s in clf.validation_scores_)
