@@ -18,6 +18,8 @@ from ._compat import validate_data
 
 TABULAR = "tabular"
 SEQUENCES = "sequences"
+# The dtypes the transformers keep (scikit-learn's `dtype=` list: any other becomes the first).
+FLOAT_DTYPES = [np.float64, np.float32]
 
 
 def as_sequence_list(X, expect_sequences=False):
@@ -271,31 +273,7 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
     if isinstance(y, (list, tuple)):
         if lengths is None:  # equally long sequences: check each row all the same
             lengths = np.full(n_samples, n_timesteps)
-        if len(y) != n_samples:
-            raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
-        rows = [np.asarray(y_i) for y_i in y]
-        for i, (row, n) in enumerate(zip(rows, lengths)):
-            if row.ndim == 0 or len(row) != n:
-                raise ValueError(
-                    f"y[{i}] must have one target per time step of X[{i}] ({n}); got "
-                    f"shape {row.shape}."
-                )
-            if row.ndim > 2:
-                raise ValueError(
-                    f"y[{i}] must be 1-D (T_i,) or 2-D (T_i, n_outputs); got shape "
-                    f"{row.shape}."
-                )
-            if row.shape[1:] != rows[0].shape[1:]:
-                raise ValueError(
-                    "Every y[i] must have the same number of outputs per step: y[0] has "
-                    f"shape {rows[0].shape}, y[{i}] has shape {row.shape}."
-                )
-        dtype = np.result_type(*rows)  # not rows[0]'s: ints first would truncate floats
-        Y = np.empty((n_samples, n_timesteps) + rows[0].shape[1:], dtype=dtype)
-        for out, row in zip(Y, rows):
-            out[: n_timesteps - len(row)] = row[0]
-            out[n_timesteps - len(row):] = row
-        return Y
+        return _right_aligned_targets(_target_rows(y, n_samples), lengths, n_timesteps)
     Y = np.asarray(y)
     if Y.ndim < 2 or Y.shape[:2] != (n_samples, n_timesteps):
         raise ValueError(
@@ -303,6 +281,44 @@ def pad_sequence_targets(y, n_samples, n_timesteps, lengths):
             f"({n_samples}, {n_timesteps}) or ({n_samples}, {n_timesteps}, n_outputs); got "
             f"{Y.shape}."
         )
+    return Y
+
+
+def _target_rows(y, n_samples):
+    """The per-sequence targets of a list `y` as arrays, one for each of the `n_samples` rows of X."""
+    if len(y) != n_samples:
+        raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
+    return [np.asarray(y_i) for y_i in y]
+
+
+def _check_outputs_per_step(rows, i):
+    """Raise unless ``rows[i]`` has as many outputs per step as ``rows[0]``."""
+    if rows[i].shape[1:] != rows[0].shape[1:]:
+        raise ValueError(
+            "Every y[i] must have the same number of outputs per step: y[0] has "
+            f"shape {rows[0].shape}, y[{i}] has shape {rows[i].shape}."
+        )
+
+
+def _right_aligned_targets(rows, lengths, n_timesteps):
+    """Per-step targets, one row per sequence of X (of `lengths` steps), padded at the front."""
+    for i, (row, n) in enumerate(zip(rows, lengths)):
+        if row.ndim == 0 or len(row) != n:
+            raise ValueError(
+                f"y[{i}] must have one target per time step of X[{i}] ({n}); got "
+                f"shape {row.shape}."
+            )
+        if row.ndim > 2:
+            raise ValueError(
+                f"y[{i}] must be 1-D (T_i,) or 2-D (T_i, n_outputs); got shape "
+                f"{row.shape}."
+            )
+        _check_outputs_per_step(rows, i)
+    dtype = np.result_type(*rows)  # not rows[0]'s: ints first would truncate floats
+    Y = np.empty((len(rows), n_timesteps) + rows[0].shape[1:], dtype=dtype)
+    for out, row in zip(Y, rows):
+        out[: n_timesteps - len(row)] = row[0]
+        out[n_timesteps - len(row):] = row
     return Y
 
 
@@ -331,18 +347,13 @@ def pad_output_targets(y, n_samples, output_steps):
                 f"{output_steps}, n_outputs), or a list of per-sequence arrays of at most "
                 f"{output_steps} steps; got shape {Y.shape}.")
         return Y, None
-    if len(y) != n_samples:
-        raise ValueError(f"y has {len(y)} sequences but X has {n_samples}.")
-    rows = [np.asarray(y_i) for y_i in y]
+    rows = _target_rows(y, n_samples)
     for i, row in enumerate(rows):
         if row.ndim not in (1, 2) or not 1 <= len(row) <= output_steps:
             raise ValueError(
                 f"y[{i}] must be 1-D (L_i,) or 2-D (L_i, n_outputs) with 1 <= L_i <= "
                 f"output_steps={output_steps}; got shape {row.shape}.")
-        if row.shape[1:] != rows[0].shape[1:]:
-            raise ValueError(
-                "Every y[i] must have the same number of outputs per step: y[0] has "
-                f"shape {rows[0].shape}, y[{i}] has shape {row.shape}.")
+        _check_outputs_per_step(rows, i)
     Y = np.empty((n_samples, output_steps) + rows[0].shape[1:],
                  dtype=np.result_type(*rows))
     for out, row in zip(Y, rows):

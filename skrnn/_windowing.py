@@ -21,10 +21,10 @@ from ._compat import (
     _fit_context,
     validate_data,
 )
+from ._input import FLOAT_DTYPES
 
 __all__ = ["make_windows", "WindowTransformer"]
 
-_FLOAT_DTYPES = [np.float64, np.float32]
 # NumPy dtype kinds that are not real numbers: what they hold, and a way to numbers.
 _NOT_REAL = {
     "M": ("dates", "e.g. to calendar features or to time elapsed in seconds"),
@@ -75,7 +75,7 @@ def _as_float_series(values, name):
     """Validate a series as a finite float array of rank 1 or 2 (rows are time)."""
     _check_real_dtypes(values, name)
     arr = check_array(
-        values, ensure_2d=False, allow_nd=True, dtype=_FLOAT_DTYPES, input_name=name
+        values, ensure_2d=False, allow_nd=True, dtype=FLOAT_DTYPES, input_name=name
     )
     if arr.ndim > 2:
         raise ValueError(
@@ -325,7 +325,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         _check_real_dtypes(X, "X")
-        validate_data(self, X, dtype=_FLOAT_DTYPES)
+        validate_data(self, X, dtype=FLOAT_DTYPES)
         return self
 
     def transform(self, X):
@@ -345,7 +345,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         _check_real_dtypes(X, "X")
-        X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
         padded = self._pad_start(X)
         windows = _sliding(padded, self.window_length, np.arange(X.shape[0]))
         return windows.reshape(X.shape[0], -1)

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context, _get_output_config
 from .._input import (
+    FLOAT_DTYPES,
     SEQUENCES,
     TABULAR,
     as_sequence_list,
@@ -24,8 +25,6 @@ from .._input import (
 )
 
 __all__ = ["SequenceScaler", "channel_mean_scale"]
-
-_FLOAT_DTYPES = [np.float64, np.float32]
 
 
 def _valid_steps(X3, lengths, sample_weight):
@@ -399,7 +398,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         _reject_datetimes(X)
         expect_sequences = not reset and self._input_kind == SEQUENCES
         sequences = as_sequence_list(X, expect_sequences)
-        dtype = _FLOAT_DTYPES if sequences is None else _sequences_dtype(sequences)
+        dtype = FLOAT_DTYPES if sequences is None else _sequences_dtype(sequences)
         X3, lengths = check_X(self, X, reset=reset, dtype=dtype)
         return X3, lengths, sequences
 
