@@ -20,9 +20,10 @@ encoder's cell and sizes, run for ``T_out`` steps:
 
 The summary enters every step (D1), not only the initial state (I), as in Cho et al.
 (2014): the decoder then reads what it must write from ``s`` whenever it needs it, instead
-of carrying all of it through ``T_out`` state updates (the initial state alone was
-where reversal failed: 0.99 accuracy at the first output position, 0.5 at the last; a
-clean comparison with and without the summary at every step is still to be made).
+of carrying all of it through ``T_out`` state updates. Measured on reversing 5-10
+symbols (LSTM 64, 8000 sequences, 10 epochs, held-out): per-token accuracy 0.910 with,
+0.897 without (the same network with those input weights held at zero); the last
+output positions stay the hard ones either way.
 
 Output lengths are left-aligned (step ``t`` of sequence ``i`` is valid for
 ``t < L_i``): the decoder is causal, so steps after ``L_i`` cannot change earlier ones and
