@@ -56,17 +56,18 @@ print(panel.groupby("unique_id")["y"].agg(["size", "mean"]).describe().loc[["min
 # %%
 # Train on all but the last year of every series
 # ----------------------------------------------
-# ``horizon=12``: the network predicts the 12 months at once from windows of
-# ``max(horizon, 12) = 12`` months, the last 24 windows of each series. A
-# lighter network than the default (two seeds instead of five) keeps this
-# example fast.
+# ``horizon=12``: each network predicts the 12 months at once from the last 24
+# windows of each series. One network is fitted per window length, 8, 12 and
+# 16 months (two thirds, one and four thirds of ``max(horizon, 12)``), and
+# their forecasts averaged. Two seeds per length instead of the default five
+# keep this example fast.
 test = panel.groupby("unique_id").tail(12)
 train = panel.drop(test.index)
 model = GlobalRNNForecaster(horizon=12, random_state=0).set_params(
     estimator__n_estimators=2, estimator__max_iter=30
 )
 model.fit(train)
-print(f"{model.n_windows_} windows from {len(model.ids_)} series, window_length={model.window_length_}, "
+print(f"{model.n_windows_} windows from {len(model.ids_)} series, window lengths {model.window_lengths_}, "
       f"log={model.log_}, {sum(model.deseasonalized_.values())} series deseasonalised")
 
 # %%

@@ -165,6 +165,17 @@ def test_seasonality_test_separates_seasonal_from_noise():
     assert not is_seasonal(np.arange(20.0), 12)  # fewer than three seasons
 
 
+def test_auto_window_lengths_fit_one_network_each():
+    model = flat_model().fit(panel_dict())  # horizon 4, monthly: b = max(4, 12)
+    assert model.window_lengths_ == [8, 12, 16] and model.window_length_ == 16
+    assert len(model.estimators_) == 3 and model.estimators_[0] is not model.estimators_[1]
+    single = flat_model(window_length=12).fit(panel_dict())
+    assert single.window_lengths_ == [12] and len(single.estimators_) == 1
+    # the mean of the three networks' forecasts, on the log scale
+    parts = [flat_model(window_length=L).fit(panel_dict()).predict()["sales"].to_numpy() for L in (8, 12, 16)]
+    np.testing.assert_allclose(model.predict()["sales"], np.exp(np.mean(np.log(parts), axis=0)), rtol=1e-10)
+
+
 # --- the network -------------------------------------------------------------------------
 
 

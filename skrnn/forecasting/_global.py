@@ -9,12 +9,12 @@ them, fits one multi-output network predicting all ``horizon`` steps at once
 (MIMO), and maps each forecast back to its series.
 """
 
-import math
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
@@ -79,14 +79,18 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
     horizon : int, default=None
         Steps the network predicts at once from each window (required).
         :meth:`predict` forecasts up to `horizon` steps.
-    window_length : int or "auto", default="auto"
-        Past steps each forecast reads. ``"auto"`` is ``max(horizon, m)``
-        for the seasonal period ``m``, cut to the shortest series: on the
-        validation split of M3 (docs/forecast_quality.md) one horizon beat
-        1.5 horizons and two seasons for monthly data, and fits faster.
-        Every series needs at least `window_length` values;
-        those with fewer than ``window_length + horizon`` give no training
-        window but are forecast.
+    window_length : int, list of int or "auto", default="auto"
+        Past steps each forecast reads. A list fits one network per length
+        on the windows of that length, and forecasts with their mean (on the
+        normalised log scale with `log`). ``"auto"`` is the three lengths
+        ``2/3 b``, ``b`` and ``4/3 b`` (rounded) for ``b = max(horizon, m)``
+        with the seasonal period ``m``, each cut to the shortest series: on
+        the validation split of M3 monthly (docs/forecast_quality.md) one
+        horizon beat 1.5 horizons and two seasons, and the mean over three
+        lengths beat one length with as many networks. Every series needs
+        at least the longest window; those with fewer than ``window_length
+        + horizon`` values give no training window of that length but are
+        forecast.
     seasonal_period : int, default=None
         Seasonal period ``m``; None infers it from the frequency of the time
         values (:func:`~skrnn.seasonal_period_from_freq`; 1 for integer time).
@@ -116,11 +120,14 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
 
     Attributes
     ----------
-    estimator_ : regressor
-        The fitted network.
+    estimators_ : list of regressors
+        The fitted networks, one per window length (of `window_lengths_`).
     ids_ : list
         Ids of the series the forecaster holds, in the order of the panel.
+    window_lengths_ : list of int
+        Window lengths used, increasing.
     window_length_ : int
+        The longest of them: the fewest values a series needs.
     seasonal_period_ : int
     log_ : bool
         Whether the log was taken.
@@ -156,7 +163,7 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
-        "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), list, tuple],
         "seasonal_period": [Interval(Integral, 1, None, closed="left"), None],
         "log": ["boolean", StrOptions({"auto"})],
         "deseasonalize": ["boolean", StrOptions({"auto"})],
@@ -271,11 +278,21 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         return self._fit_network()
 
     def _fit_network(self):
-        X, Y = self._training_windows(range(len(self.ids_)))
-        self.n_windows_ = len(X)
-        self.estimator_ = self._new_network(len(X)).fit(X, Y)
+        """Fit one network per window length on the windows of every series."""
+        self.estimators_, self.n_windows_ = [], 0
+        for L, seed in zip(self.window_lengths_, self._seeds()):
+            X, Y = self._training_windows(range(len(self.ids_)), L)
+            self.estimators_.append(self._new_network(len(X), seed).fit(X, Y))
+            self.n_windows_ += len(X)
         self._calibration = None
         return self
+
+    def _seeds(self):
+        """The random_state of each window length's network: the forecaster's own for one length."""
+        if len(self.window_lengths_) == 1 or self.random_state is None:
+            return [self.random_state] * len(self.window_lengths_)
+        rng = check_random_state(self.random_state)
+        return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=len(self.window_lengths_))]
 
     def _read(self, y):
         if self.horizon is None:
@@ -291,7 +308,8 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         else:
             self.seasonal_period_ = seasonal_period_from_freq(None if panel.kind == INTEGER else panel.freq)
         self.log_ = self._resolve_log(panel)
-        self.window_length_ = self._resolve_window_length(panel)
+        self.window_lengths_ = self._resolve_window_lengths(panel)
+        self.window_length_ = max(self.window_lengths_)
 
     def _resolve_log(self, panel):
         positive = [bool((v > 0).all()) for v in panel.values]
@@ -301,17 +319,22 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
             raise ValueError(f"log=True needs positive values; series {panel.ids[positive.index(False)]!r} has values <= 0.")
         return bool(self.log)
 
-    def _resolve_window_length(self, panel):
+    def _resolve_window_lengths(self, panel):
         shortest = min(len(v) for v in panel.values)
-        if self.window_length != "auto":
-            for uid, v in zip(panel.ids, panel.values):
-                if len(v) < self.window_length:
-                    raise ValueError(
-                        f"series {uid!r} has {len(v)} values, fewer than window_length={self.window_length}: "
-                        "a forecast reads window_length past values. Lower window_length or drop the series."
-                    )
-            return self.window_length
-        return max(1, min(max(self.horizon, self.seasonal_period_), shortest))
+        if self.window_length == "auto":
+            base = max(self.horizon, self.seasonal_period_)
+            candidates = (round(2 * base / 3), base, round(4 * base / 3))
+            return sorted({max(1, min(c, shortest)) for c in candidates})
+        lengths = [self.window_length] if isinstance(self.window_length, Integral) else list(self.window_length)
+        if not lengths or not all(isinstance(L, Integral) and not isinstance(L, bool) and L >= 1 for L in lengths):
+            raise ValueError(f"window_length must be a positive int, a list of them or 'auto'; got {self.window_length!r}.")
+        for uid, v in zip(panel.ids, panel.values):
+            if len(v) < max(lengths):
+                raise ValueError(
+                    f"series {uid!r} has {len(v)} values, fewer than window_length={max(lengths)}: "
+                    "a forecast reads window_length past values. Lower window_length or drop the series."
+                )
+        return sorted(set(int(L) for L in lengths))
 
     def _start_state(self, panel, exog_rows_, static_values):
         """Keep each series' values, seasonal profile and covariates; learn the covariate scaling."""
@@ -335,12 +358,12 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
                 for uid, last, v in zip(panel.ids, panel.lasts, panel.values)]
         return rows, names
 
-    def _new_network(self, n_windows):
+    def _new_network(self, n_windows, seed):
         network = clone(default_global_estimator() if self.estimator is None else self.estimator)
         params = network.get_params(deep=False)
-        for name in ("random_state", "n_jobs"):
-            if name in params and getattr(self, name) is not None:
-                network.set_params(**{name: getattr(self, name)})
+        for name, value in (("random_state", seed), ("n_jobs", self.n_jobs)):
+            if name in params and value is not None:
+                network.set_params(**{name: value})
         if isinstance(network, RNNRegressor):
             adapt_to_windows(network, n_windows)  # early stopping and minibatch fit the windows
         return network
@@ -376,7 +399,7 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         -------
         self : GlobalRNNForecaster
         """
-        first = not hasattr(self, "estimator_")
+        first = not hasattr(self, "estimators_")
         if first:
             self._validate_params()
         panel = self._read(y)
@@ -389,18 +412,16 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         if first:
             self.exog_names_, self.static_names_ = exog_names, static_names
             self._start_state(panel, exog_rows_, static_values)
-            self.estimator_ = self._new_network(10**9).set_params(early_stopping=False)
+            self.estimators_ = [self._new_network(10**9, seed).set_params(early_stopping=False) for seed in self._seeds()]
             self.n_windows_ = 0
             positions = range(len(self.ids_))
         else:
             positions = self._add_series(panel, exog_rows_, static_values, (exog_names, static_names))
-        X, Y = self._training_windows(positions)
-        if isinstance(self.estimator_, RNNRegressor) and self.estimator_.batch_size != "auto":
-            self._batch_size = getattr(self, "_batch_size", self.estimator_.batch_size)
-            for network in [self.estimator_, *getattr(self.estimator_, "estimators_", [])]:
-                network.set_params(batch_size=min(self._batch_size, len(X)))  # a small chunk
-        self.estimator_.partial_fit(X, Y)
-        self.n_windows_ += len(X)
+        for L, network in zip(self.window_lengths_, self.estimators_):
+            X, Y = self._training_windows(positions, L)
+            _cap_batch(network, len(X))
+            network.partial_fit(X, Y)
+            self.n_windows_ += len(X)
         self._calibration = None
         return self
 
@@ -448,9 +469,9 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         values = self._values[i] if values is None else values
         return to_working(values, self.log_, self._profiles[i])
 
-    def _training_windows(self, positions):
-        """Pooled network inputs (n_windows, n_timesteps, n_channels) and targets (n_windows, horizon)."""
-        L, h = self.window_length_, self.horizon
+    def _training_windows(self, positions, L):
+        """Pooled inputs (n_windows, n_timesteps, n_channels) of windows of `L` steps, and targets (n_windows, horizon)."""
+        h = self.horizon
         blocks, targets = [], []
         for i in positions:
             inputs, future = cut_windows(self._working(i), L, h, self.max_windows)
@@ -480,9 +501,23 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
     def _forecast_positions(self, positions, future_exog=None):
         """Forecasts of `horizon` steps after each series at `positions`, shape (n_positions, horizon).
 
+        The mean, on the working scale, of the networks of every window length.
         `future_exog` holds one (horizon, n_exog) array of covariates of the forecast steps per position.
         """
-        L, h = self.window_length_, self.horizon
+        working = np.mean([
+            self._forecast_working(positions, future_exog, L, network)
+            for L, network in zip(self.window_lengths_, self.estimators_)
+        ], axis=0)
+        forecasts = np.stack([
+            from_working(w, self.log_, self._profiles[i], len(self._values[i])) for w, i in zip(working, positions)
+        ])
+        if not np.isfinite(forecasts).all():
+            raise ValueError("the network produced non-finite forecasts (overflow on the log scale?).")
+        return forecasts
+
+    def _forecast_working(self, positions, future_exog, L, network):
+        """One network's forecasts on the working scale, shape (n_positions, horizon)."""
+        h = self.horizon
         rows, levels, spreads = [], [], []
         for k, i in enumerate(positions):
             w = self._working(i)[-L:][np.newaxis]
@@ -493,14 +528,8 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
             rows.append(assemble(normalize(w, level, spread), exog, self._static_rows(i, 1)))
             levels.append(level)
             spreads.append(spread)
-        raw = np.asarray(self.estimator_.predict(np.concatenate(rows)), dtype=np.float64).reshape(len(rows), h)
-        working = denormalize(raw, np.concatenate(levels), np.concatenate(spreads))
-        forecasts = np.stack([
-            from_working(w, self.log_, self._profiles[i], len(self._values[i])) for w, i in zip(working, positions)
-        ])
-        if not np.isfinite(forecasts).all():
-            raise ValueError("the network produced non-finite forecasts (overflow on the log scale?).")
-        return forecasts
+        raw = np.asarray(network.predict(np.concatenate(rows)), dtype=np.float64).reshape(len(rows), h)
+        return denormalize(raw, np.concatenate(levels), np.concatenate(spreads))
 
     # --- predict -------------------------------------------------------------------
 
@@ -574,3 +603,13 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         ids = [self.ids_[i] for i in positions]
         lasts = [self.cutoffs_[uid] for uid in ids]
         return long_frame(ids, lasts, values, (self.index_kind_, self.freq_), (self.id_col, self.time_col, columns))
+
+
+def _cap_batch(network, n_windows):
+    """Cap an RNNRegressor's minibatch (and its members') at the windows of a small chunk."""
+    if not isinstance(network, RNNRegressor) or network.batch_size == "auto":
+        return
+    if not hasattr(network, "_requested_batch_size"):
+        network._requested_batch_size = network.batch_size
+    for member in [network, *getattr(network, "estimators_", [])]:
+        member.set_params(batch_size=min(network._requested_batch_size, n_windows))

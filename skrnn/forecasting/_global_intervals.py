@@ -129,8 +129,10 @@ class PanelIntervalsMixin:
     def _calibration_model(self, keep):
         """A copy with the fitted choices, refitted on the series at `keep` minus their last `horizon` values."""
         h = self.horizon
-        model = clone(self).set_params(window_length=self.window_length_, seasonal_period=self.seasonal_period_, log=self.log_)
-        for name in ("index_kind_", "freq_", "target_name_", "seasonal_period_", "log_", "window_length_"):
+        model = clone(self).set_params(
+            window_length=list(self.window_lengths_), seasonal_period=self.seasonal_period_, log=self.log_
+        )
+        for name in ("index_kind_", "freq_", "target_name_", "seasonal_period_", "log_", "window_length_", "window_lengths_"):
             setattr(model, name, getattr(self, name))
         model.exog_names_, model.static_names_ = self.exog_names_, self.static_names_
         ids = [self.ids_[i] for i in keep]
