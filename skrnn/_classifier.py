@@ -87,7 +87,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         ``n_channels=n_features``), to generate a sequence from a vector. ``score``
         counts every valid output step of every sequence once, so model selection
         (``GridSearchCV``, ``cross_val_score``) scores the flattened steps. Not with
-        ``return_sequences=True``; ``bptt_steps`` truncates the encoder only.
+        ``return_sequences=True``; ``bptt_steps`` truncates the encoder only, and
+        ``dropout`` acts on the encoder and its summary.
     teacher_forcing : float, default=1.0
         Encoder–decoder only: the probability, in [0, 1], per output step and sequence,
         that the decoder is fed the true previous label (one-hot) during training rather
