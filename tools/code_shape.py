@@ -16,7 +16,9 @@ Three lists, each empty when the package keeps the rule:
   (``from .._regressor import RNNRegressor``) does not. Where the private
   name is one that the other module itself imports from outside the package
   (scikit-learn's ``_fit_context`` handed on by ``skrnn/_compat.py``, the
-  one place such names are imported), the row says so.
+  one place such names are imported), the row says so. Only ``from ... import``
+  statements are read: ``import pkg._private`` and attribute access
+  (``module._name``, ``estimator._attribute``) are not followed.
 
 It reads the files with :mod:`ast` and runs none of them. It is a report, not a
 test: it always exits 0.
