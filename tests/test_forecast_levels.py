@@ -14,6 +14,7 @@ from skrnn.forecasting._levels import (
     needs_difference,
     needs_log,
     needs_seasonal_difference,
+    seasonal_profiles,
     seasonal_strength,
     variability_slope,
 )
@@ -116,6 +117,41 @@ def test_seasonal_strength_of_an_odd_period():
     assert seasonal_strength(x, 7) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seasonal_profile_is_the_pattern_of_a_strongly_seasonal_column(seed):
+    rng = np.random.default_rng(seed)
+    pattern = rng.normal(size=M)
+    pattern -= pattern.mean()
+    t = np.arange(10 * M)
+    seasonal = 5 + 0.1 * t + np.tile(pattern, 10) + 0.05 * rng.normal(size=10 * M)
+    noise = rng.normal(size=10 * M)
+    profiles = seasonal_profiles(np.column_stack([seasonal, noise]), M)
+    np.testing.assert_allclose(profiles[:, 0], pattern, atol=0.1)  # phase t % M, trend removed
+    np.testing.assert_array_equal(profiles[:, 1], 0)  # the noise column is left alone
+    assert seasonal_profiles(noise[:, None], M) is None
+
+
+def test_seasonal_profile_needs_a_period_and_three_seasons():
+    pattern = np.tile(np.arange(M, dtype=float), 4)[:, None]
+    assert seasonal_profiles(pattern, M) is not None
+    assert seasonal_profiles(pattern[: 3 * M - 1], M) is None
+    assert seasonal_profiles(pattern, 1) is None
+
+
+def test_seasonal_adjustment_follows_the_phase_of_the_fitted_series():
+    """A forecast from any origin adds the profile of the phases it covers: a pure pattern
+    is forecast exactly by a zero (standardised) change."""
+    y = (10 + np.tile([3.0, -1.0, 0.5, -2.5], 12))[:, None]
+    transform = LevelTransform(
+        log=False, difference=0, seasonal_difference=False, seasonal_period=4, standardize=False,
+        seasonal_adjustment="auto",
+    ).fit(y)
+    np.testing.assert_allclose(transform.transform(y), 10.0)  # the pattern is gone
+    for origin in [20, 21, 23]:
+        forecast = transform.inverse_transform(np.full((6, 1), 10.0), y[:origin])
+        np.testing.assert_allclose(forecast, y[origin : origin + 6])
+
+
 def test_seasonal_difference_needs_a_period_and_three_seasons():
     pattern = np.tile(np.arange(M, dtype=float), 4)[:, None]
     assert needs_seasonal_difference(pattern, M)
@@ -136,16 +172,19 @@ def positive_series(n=96):
     return np.column_stack([first, second])
 
 
-COMBINATIONS = list(itertools.product([False, True], [0, 1, 2], [False, True], [False, True]))
+COMBINATIONS = list(itertools.product([False, True], [0, 1, 2], [False, True], [False, True], [False, "auto"]))
 
 
-@pytest.mark.parametrize("log, difference, seasonal_difference, standardize", COMBINATIONS)
-def test_level_transform_round_trips(log, difference, seasonal_difference, standardize):
+@pytest.mark.parametrize("log, difference, seasonal_difference, standardize, seasonal_adjustment", COMBINATIONS)
+def test_level_transform_round_trips(log, difference, seasonal_difference, standardize, seasonal_adjustment):
     y = positive_series()
     transform = LevelTransform(
         log=log, difference=difference, seasonal_difference=seasonal_difference,
-        seasonal_period=M, standardize=standardize,
+        seasonal_period=M, standardize=standardize, seasonal_adjustment=seasonal_adjustment,
     ).fit(y)
+    # both columns are strongly seasonal: adjusted unless differenced seasonally or switched off
+    adjusted = bool(seasonal_adjustment) and not seasonal_difference
+    assert (transform.seasonal_profile_ is not None) == adjusted
     z = transform.transform(y)
     lost = transform.n_lost_
     assert lost == M * seasonal_difference + difference and z.shape == (len(y) - lost, 2)
@@ -155,6 +194,13 @@ def test_level_transform_round_trips(log, difference, seasonal_difference, stand
     origin = 60
     forecast = transform.inverse_transform(z[origin - lost :], y[:origin])
     np.testing.assert_allclose(forecast, y[origin:], rtol=1e-10)
+
+
+def test_seasonal_adjustment_is_off_by_default():
+    transform = LevelTransform(
+        log=False, difference=0, seasonal_difference=False, seasonal_period=M, standardize=True
+    ).fit(positive_series())
+    assert transform.seasonal_profile_ is None
 
 
 def test_level_transform_standardizes_the_transformed_series():

@@ -1,10 +1,11 @@
-"""The level transforms of a forecaster: log, seasonal and ordinary differencing, standardisation.
+"""The level transforms of a forecaster: log, seasonal adjustment or difference, differencing, standardisation.
 
 :class:`LevelTransform` is fitted on a series, turns it into the stationary,
 standardised series the windows are cut from, and turns forecasts of that
 series back into the units of the data. Its ``"auto"`` choices are the small
 pure functions below (:func:`needs_log`, :func:`needs_seasonal_difference`,
-:func:`needs_difference`), each a published rule with its threshold.
+:func:`seasonal_profiles`, :func:`needs_difference`), each a published rule
+with its threshold.
 
 Rows are time, columns the target series: every array here is 2-D
 ``(n_timesteps, n_targets)``.
@@ -160,12 +161,13 @@ def needs_log(values, m):
     return True
 
 
-def seasonal_strength(x, m):
-    """Hyndman's seasonal strength ``max(0, 1 - Var(R) / Var(S + R))`` of a 1-D series.
+def _classical_decomposition(x, m):
+    """``(detrended, phase, profile)`` of a classical additive decomposition of a 1-D series.
 
-    Classical additive decomposition: the trend is the centred moving average
-    over one season (2 x m for even m), the seasonal component the mean of the
-    detrended values at each phase (centred), the remainder what is left.
+    The trend is the centred moving average over one season (2 x m for even m);
+    ``detrended`` are the values minus it (the rows it covers), ``phase`` the
+    position in the season of each of those rows (row ``t`` of `x` has phase
+    ``t % m``), ``profile`` the mean detrended value at each phase, centred.
     """
     weights = np.ones(m) if m % 2 else np.r_[0.5, np.ones(m - 1), 0.5]
     trend = np.convolve(x, weights / m, mode="valid")
@@ -173,9 +175,40 @@ def seasonal_strength(x, m):
     detrended = x[half : half + len(trend)] - trend
     phase = (np.arange(len(detrended)) + half) % m
     profile = np.array([detrended[phase == p].mean() for p in range(m)])
-    remainder = detrended - (profile - profile.mean())[phase]
+    return detrended, phase, profile - profile.mean()
+
+
+def seasonal_strength(x, m):
+    """Hyndman's seasonal strength ``max(0, 1 - Var(R) / Var(S + R))`` of a 1-D series.
+
+    Classical additive decomposition (:func:`_classical_decomposition`): the
+    seasonal component S is the profile, the remainder R what is left.
+    """
+    detrended, phase, profile = _classical_decomposition(x, m)
+    remainder = detrended - profile[phase]
     total = detrended.var()
     return 0.0 if total == 0 else max(0.0, 1 - remainder.var() / total)
+
+
+def seasonal_profiles(values, m):
+    """Seasonal profiles (m, n_targets) of the strongly seasonal columns, zeros for the others.
+
+    A column gets the profile of its classical decomposition (row ``t`` has
+    phase ``t % m``) when m > 1, there are 3 full seasons and its seasonal
+    strength exceeds ``SEASONAL_STRENGTH_THRESHOLD``: the test of
+    :func:`needs_seasonal_difference`, R's ``nsdiffs`` rule. Returns None
+    when no column gets one. Subtracting the profile is the seasonal
+    adjustment of classical decomposition (and the seasonal normalisation of
+    ES-RNN): unlike the seasonal difference it does not add the noise of the
+    previous season to every value.
+    """
+    if m < 2 or len(values) < 3 * m:
+        return None
+    profiles = np.zeros((m, values.shape[1]))
+    for j, column in enumerate(values.T):
+        if seasonal_strength(column, m) > SEASONAL_STRENGTH_THRESHOLD:
+            profiles[:, j] = _classical_decomposition(column, m)[2]
+    return profiles if profiles.any() else None
 
 
 def needs_seasonal_difference(values, m):
@@ -189,16 +222,21 @@ def needs_seasonal_difference(values, m):
 
 
 class LevelTransform:
-    """Log, seasonal difference, ordinary differences and standardisation, fitted on a series.
+    """Log, seasonal adjustment or difference, ordinary differences and standardisation, fitted on a series.
 
-    Applied in that order: ``z = (diff(log(y / unit)) - mean) / scale``, where
-    ``unit`` is 1 except for values of extreme magnitude (beyond about 1e150 or
+    Applied in that order: ``z = (diff(log(y / unit) - s) - mean) / scale``, where
+    ``s`` is the seasonal profile at each row's phase (0 unless
+    `seasonal_adjustment`) and ``unit`` is 1 except for values of extreme magnitude (beyond about 1e150 or
     1e-150), which are first divided by a power of two near their largest
     absolute value: exactly, so that no square or sum overflows. Each
     ``"auto"`` choice is decided on the series as transformed so far (the
     ordinary difference after the seasonal one, as R's ``ndiffs`` after
     ``nsdiffs``). The parameters mean what the :class:`RNNForecaster`
     parameters of the same names do.
+
+    The seasonal profile is tied to the rows' phases counted from the first
+    row of the fitted series: :meth:`transform` and :meth:`inverse_transform`
+    take series that start at that row (it, or it extended by later rows).
 
     Parameters
     ----------
@@ -208,6 +246,17 @@ class LevelTransform:
     seasonal_period : int
         Seasonal period ``m``, at least 1.
     standardize : bool
+    seasonal_adjustment : bool or "auto", default=False
+        Without the seasonal difference, subtract the classical-decomposition
+        seasonal profile of the (log) levels before the ordinary difference
+        (whose ``"auto"`` test then sees the adjusted series), and add it back
+        to forecasts. ``"auto"`` and True do it for the columns
+        :func:`seasonal_profiles` finds strongly seasonal (m > 1, 3 full
+        seasons, seasonal strength above 0.64). Off by default: on the
+        development splits of ``benchmarks/forecast_quality.py`` and the
+        generated series of ``benchmarks/forecast_synthetic.py`` it was a
+        trade, not a gain (``docs/forecast_quality.md``); the forecaster does
+        not expose it yet.
 
     Attributes
     ----------
@@ -215,6 +264,9 @@ class LevelTransform:
     seasonal_difference_ : bool
     difference_ : int
         The choices made, "auto" resolved.
+    seasonal_profile_ : ndarray of shape (m, n_targets) or None
+        The profile subtracted at each phase (zeros for a column not
+        adjusted); None when nothing is.
     lags_ : list of int
         Differencing lags applied, in order.
     n_lost_ : int
@@ -226,9 +278,12 @@ class LevelTransform:
         Standardisation of the differenced series (0 and 1 without it).
     """
 
-    def __init__(self, *, log, seasonal_difference, difference, seasonal_period, standardize):
+    def __init__(
+        self, *, log, seasonal_difference, difference, seasonal_period, standardize, seasonal_adjustment=False
+    ):
         self.log = log
         self.seasonal_difference = seasonal_difference
+        self.seasonal_adjustment = seasonal_adjustment
         self.difference = difference
         self.seasonal_period = seasonal_period
         self.standardize = standardize
@@ -251,6 +306,8 @@ class LevelTransform:
         self.log_ = needs_log(values / self.unit_, m) if self.log == "auto" else bool(self.log)
         levels = self._to_levels(values)
         self.seasonal_difference_ = self._resolve_seasonal_difference(levels)
+        self.seasonal_profile_ = self._resolve_seasonal_profile(levels)
+        levels = self._deseasonalized(levels, 0)
         seasonal_lags = [m] * self.seasonal_difference_
         if self.difference == "auto":
             self.difference_ = int(needs_difference(difference(levels, seasonal_lags)))
@@ -261,6 +318,18 @@ class LevelTransform:
         # With no rows left after differencing the forecaster reports the short series.
         self.mean_, self.scale_ = standardization(difference(levels, self.lags_), self.standardize)
         return self
+
+    def _resolve_seasonal_profile(self, levels):
+        if self.seasonal_difference_ or not self.seasonal_adjustment:
+            return None
+        return seasonal_profiles(levels, self.seasonal_period)
+
+    def _deseasonalized(self, levels, start, sign=-1):
+        """`levels` minus (`sign` +1: plus) the seasonal profile; row ``i`` is row ``start + i`` of the series."""
+        profile = getattr(self, "seasonal_profile_", None)  # None too in a transform saved before it existed
+        if profile is None:
+            return levels
+        return levels + sign * profile[(start + np.arange(len(levels))) % len(profile)]
 
     def _resolve_seasonal_difference(self, levels):
         m = self.seasonal_period
@@ -288,7 +357,8 @@ class LevelTransform:
         z : ndarray of shape (n_timesteps - n_lost_, n_targets)
             Row ``i`` of `z` stands for row ``i + n_lost_`` of `values`.
         """
-        return (difference(self._to_levels(values), self.lags_) - self.mean_) / self.scale_
+        levels = self._deseasonalized(self._to_levels(values), 0)
+        return (difference(levels, self.lags_) - self.mean_) / self.scale_
 
     def inverse_transform(self, z, history):
         """The values of the rows `z` stands for, right after `history`.
@@ -298,15 +368,18 @@ class LevelTransform:
         z : ndarray of shape (n_steps, n_targets)
             Rows of the transformed series (a forecast of it).
         history : ndarray of shape (n_history, n_targets)
-            The values just before the first row of `z`, in the units of
-            the data; only the last ``n_lost_`` rows are read.
+            The values before the first row of `z`, from the first row of
+            the fitted series, in the units of the data; only the last
+            ``n_lost_`` rows and the length are read.
 
         Returns
         -------
         values : ndarray of shape (n_steps, n_targets)
         """
-        levels = self._to_levels(history[len(history) - self.n_lost_ :])
+        start = len(history) - self.n_lost_
+        levels = self._deseasonalized(self._to_levels(history[start:]), start)
         out = undifference(z * self.scale_ + self.mean_, levels, self.lags_)
+        out = self._deseasonalized(out, len(history), sign=1)
         out = np.exp(out) if self.log_ else out
         return out if self.unit_ == 1.0 else out * self.unit_
 
