@@ -95,10 +95,12 @@ def decoder_inputs(y, future, s):
     return u
 
 
-def _decoder_workspace(dec, T, B, keep_cache):
+def _decoder_workspace(dec, T, B):
+    """One :class:`Workspace` for every decoder layer, caches and input gradients
+    included (the first layer's too: the summary is one of its inputs)."""
     size, n_in = 0, dec.layers[0].shape[1] - dec.sizes[0] - 1
-    for layer, H in enumerate(dec.sizes):
-        size += direction_size(dec.cell, n_in, H, T, B, keep_cache, need_dx=layer > 0,
+    for H in dec.sizes:
+        size += direction_size(dec.cell, n_in, H, T, B, True, need_dx=True,
                                itemsize=dec.dtype.itemsize)
         n_in = H
     return Workspace(size, dec.dtype)
@@ -110,7 +112,7 @@ def teacher_forced_loss(dec, s, y, future, weight, head_loss):
     per-step head and loss of :mod:`._propagation`."""
     s1, states = initial_states(dec, s)
     T, B = y.shape[1], y.shape[2]
-    ws = _decoder_workspace(dec, T, B, True)
+    ws = _decoder_workspace(dec, T, B)
     seq, bufs = decoder_inputs(y, future, s), []
     for W, state in zip(dec.layers, states):
         bufs.append(forward_direction(dec.cell, W, seq, state, None, True, ws))
