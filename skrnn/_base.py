@@ -47,9 +47,12 @@ from ._engine import (
 from ._input import (
     check_X,
     object_array_as_list,
+    output_step_mask,
+    pack_output_targets,
     pad_output_targets,
     pad_sequence_targets,
     patch_steps,
+    split_future,
     standardize_steps,
     to_list_of_sequences,
 )
@@ -279,7 +282,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         if self.output_steps is not None:
-            X3, lengths, future = _split_future(X3, lengths, self.output_steps,
+            X3, lengths, future = split_future(X3, lengths, self.output_steps,
                                                 self.n_future_features)
             y, output_lengths = pad_output_targets(y, X3.shape[0], self.output_steps)
         elif self.return_sequences:
@@ -291,7 +294,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"X has {X3.shape[0]}, y has {Y.shape[0]}."
             )
         if self.output_steps is not None:
-            Y = _pack_targets(Y, output_lengths, future)
+            Y = pack_output_targets(Y, output_lengths, future)
         # float64 whatever the compute dtype: the engine normalises the loss by their sum
         # in float64, and weights of 1e-50 or 1e50 must not become 0 or inf in float32
         sample_weight = _check_sample_weight(
@@ -345,9 +348,8 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if not warm:
             self._fit_input_transform(X3, lengths, sample_weight)
         X3, lengths = self._transform_input(X3, lengths)
-        if self.output_steps is not None:
-            Y = self._transform_packed_future(Y)
-        Y = self._scale_targets(Y, lengths, sample_weight, reset=not warm)
+        Y = self._scale_targets(self._transform_packed_future(Y), lengths, sample_weight,
+                                reset=not warm)
         if not warm:
             theta = self._initialize(hidden, X3.shape[2], Y)
         elif self._network_layout(hidden, X3.shape[2], Y) != self.network_:
@@ -456,7 +458,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _n_target_columns(self, Y):
         """Targets per step: an encoder–decoder's Y also packs its step mask and future
-        covariates (see :func:`_pack_targets`)."""
+        covariates (see ``pack_output_targets``)."""
         if self.output_steps is None:
             return Y.shape[-1]
         return Y.shape[-1] - 1 - self.n_future_features
@@ -494,8 +496,10 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return ((future - mean) / scale).astype(future.dtype, copy=False)
 
     def _transform_packed_future(self, Y):
+        """An encoder–decoder's packed Y with its future covariates standardised."""
         O = Y.shape[-1] - 1 - self.n_future_features
-        if self.n_future_features and self.input_mean_ is not None:
+        if self.output_steps is not None and self.n_future_features and (
+                self.input_mean_ is not None):
             Y = Y.copy()
             Y[..., O + 1:] = self._transform_future(Y[..., O + 1:])
         return Y
@@ -683,7 +687,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         else:  # every valid output step a row
             targets, output_lengths, future = self._unpack_targets(Y_val)
             raw = self._raw_output(theta, X_val, lengths_val, future)
-            valid = _output_step_mask(output_lengths, raw.shape[:2])
+            valid = output_step_mask(output_lengths, raw.shape[:2])
             weights = np.broadcast_to(weight_val[:, np.newaxis], valid.shape)[valid]
             score = self._score_raw(raw[valid], targets[valid], None, weights)
         self.validation_scores_.append(score)
@@ -796,7 +800,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X3, lengths = check_X(self, X, reset=False, dtype=np.dtype(self.dtype))
         spec, future = self.network_, None
         if spec.output_steps is not None:
-            X3, lengths, future = _split_future(X3, lengths, spec.output_steps,
+            X3, lengths, future = split_future(X3, lengths, spec.output_steps,
                                                 spec.n_future_features)
             future = self._transform_future(future)
         with blas_threads(self.network_, min(X3.shape[0], _PREDICT_CHUNK)):
@@ -840,7 +844,7 @@ class BaseRNN(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         sequence's weight."""
         y_pred = self.predict(X)
         Y, output_lengths = pad_output_targets(y, len(y_pred), self.network_.output_steps)
-        valid = _output_step_mask(output_lengths, y_pred.shape[:2])
+        valid = output_step_mask(output_lengths, y_pred.shape[:2])
         weights = None
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, y_pred, dtype=np.float64)
@@ -913,40 +917,3 @@ def _pad_front(raw, n_timesteps):
     padded[:, n_timesteps - raw.shape[1]:] = raw
     return padded
 
-
-def _split_future(X3, lengths, output_steps, n_future_features):
-    """An encoder–decoder's input: the steps the encoder reads, their lengths, and the
-    decoder's future covariates ``(n, output_steps, n_future_features)`` (None without
-    them): the last ``output_steps`` steps of each sequence, last channels."""
-    if not n_future_features:
-        return X3, lengths, None
-    if n_future_features > X3.shape[2]:
-        raise ValueError(
-            f"n_future_features={n_future_features} exceeds the {X3.shape[2]} features "
-            "per step of X: future covariates are the last channels of X.")
-    n_steps = np.full(X3.shape[0], X3.shape[1]) if lengths is None else lengths
-    short = np.flatnonzero(n_steps <= output_steps)
-    if short.size:
-        raise ValueError(
-            f"With n_future_features={n_future_features}, every sequence of X ends with "
-            f"output_steps={output_steps} steps of future covariates after at least one "
-            f"observed step; X[{short[0]}] has {n_steps[short[0]]} steps, so its future "
-            "covariates have the wrong length.")
-    enc_lengths = None if lengths is None else lengths - output_steps
-    return (X3[:, :-output_steps], enc_lengths,
-            np.ascontiguousarray(X3[:, -output_steps:, -n_future_features:]))
-
-
-def _pack_targets(Y, output_lengths, future):
-    """One array per sample for the epoch loop's indexing: targets (n, S, O), the valid
-    output steps as a 0/1 column, then the future covariates: (n, S, O + 1 + k)."""
-    valid = _output_step_mask(output_lengths, Y.shape[:2]).astype(Y.dtype)
-    parts = [Y, valid[..., np.newaxis]] + ([] if future is None else [future.astype(Y.dtype)])
-    return np.concatenate(parts, axis=2)
-
-
-def _output_step_mask(output_lengths, shape):
-    """Boolean (n, S): True on each sequence's first ``output_lengths[i]`` steps."""
-    if output_lengths is None:
-        return np.ones(shape, dtype=bool)
-    return np.arange(shape[1])[np.newaxis, :] < np.asarray(output_lengths)[:, np.newaxis]

@@ -362,6 +362,44 @@ def pad_output_targets(y, n_samples, output_steps):
     return Y, (None if np.all(lengths == output_steps) else lengths)
 
 
+def split_future(X3, lengths, output_steps, n_future_features):
+    """An encoder–decoder's input: the steps the encoder reads, their lengths, and the
+    decoder's future covariates ``(n, output_steps, n_future_features)`` (None without
+    them): the last ``output_steps`` steps of each sequence, last channels."""
+    if not n_future_features:
+        return X3, lengths, None
+    if n_future_features > X3.shape[2]:
+        raise ValueError(
+            f"n_future_features={n_future_features} exceeds the {X3.shape[2]} features "
+            "per step of X: future covariates are the last channels of X.")
+    n_steps = np.full(X3.shape[0], X3.shape[1]) if lengths is None else lengths
+    short = np.flatnonzero(n_steps <= output_steps)
+    if short.size:
+        raise ValueError(
+            f"With n_future_features={n_future_features}, every sequence of X ends with "
+            f"output_steps={output_steps} steps of future covariates after at least one "
+            f"observed step; X[{short[0]}] has {n_steps[short[0]]} steps, so its future "
+            "covariates have the wrong length.")
+    enc_lengths = None if lengths is None else lengths - output_steps
+    return (X3[:, :-output_steps], enc_lengths,
+            np.ascontiguousarray(X3[:, -output_steps:, -n_future_features:]))
+
+
+def pack_output_targets(Y, output_lengths, future):
+    """One array per sample for the epoch loop's indexing: targets (n, S, O), the valid
+    output steps as a 0/1 column, then the future covariates: (n, S, O + 1 + k)."""
+    valid = output_step_mask(output_lengths, Y.shape[:2]).astype(Y.dtype)
+    parts = [Y, valid[..., np.newaxis]] + ([] if future is None else [future.astype(Y.dtype)])
+    return np.concatenate(parts, axis=2)
+
+
+def output_step_mask(output_lengths, shape):
+    """Boolean (n, S): True on each sequence's first ``output_lengths[i]`` steps."""
+    if output_lengths is None:
+        return np.ones(shape, dtype=bool)
+    return np.arange(shape[1])[np.newaxis, :] < np.asarray(output_lengths)[:, np.newaxis]
+
+
 def to_list_of_sequences(Y, lengths):
     """Undo the right-aligned padding of a per-step output ``(n, T, ...)``."""
     T = Y.shape[1]

@@ -181,11 +181,15 @@ def final_state(cell, buf):
     return (h, buf.c_steps[-1].copy()) if cell.has_c else (h,)
 
 
-def _prepare_backward(cell, buf):
+def _prepare_backward(cell, buf, dc_end=None, masked_dstate0=False):
     """Backward buffers (one block of steps) and the cell's factor filler and step plan."""
+    if masked_dstate0:
+        raise ValueError("need_dstate0 needs mask=None (see _mask_gradient_).")
     H, B, ws = buf.H, buf.B, buf.ws
     buf.dc = ws.empty((H, B))
-    buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0: the chunk's end
+    buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0 at the chunk's end, or what comes back
+    if dc_end is not None:
+        buf.dc_carry[...] = dc_end
     buf.dh_direct = ws.empty((H, B))
     K, blk = buf.K, buf.blk  # the block's [x; 1; h] with time in the middle, over xh
     buf.xh_T = buf.xh.reshape(-1)[:K * blk * B].reshape(K, blk, B)
@@ -233,13 +237,9 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True,
     d_state0 : tuple of ndarray of shape (H, B)
         Only with ``need_dstate0``: ``(dL/dh_{-1},)`` or ``(dL/dh_{-1}, dL/dc_{-1})``.
     """
-    if need_dstate0 and mask is not None:
-        raise ValueError("need_dstate0 needs mask=None (see _mask_gradient_).")
     T, F, H, B = buf.T, buf.F, buf.H, buf.B
     rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
-    fill, plan = _prepare_backward(cell, buf)
-    if dc_end is not None:
-        buf.dc_carry[...] = dc_end
+    fill, plan = _prepare_backward(cell, buf, dc_end, need_dstate0 and mask is not None)
     step = cell.backward_step
     n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
     dz_steps = per_step(buf.dZ[:, :n_hidden], T)
