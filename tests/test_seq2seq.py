@@ -253,3 +253,18 @@ def test_classifier_partial_fit_and_early_stopping(small, rng):
                         **TINY).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_
     assert all(0 <= s <= 1 for s in clf.validation_scores_)
+
+
+@pytest.mark.parametrize("Estimator", [RNNRegressor, RNNClassifier])
+def test_predictions_do_not_depend_on_the_batch(small, rng, Estimator):
+    """float32, bit for bit: a row's free-running prediction is the same alone, in a
+    subset or in another order (the batch is padded to whole tiles)."""
+    X, y = small
+    if Estimator is RNNClassifier:
+        y = rng.integers(3, size=y.shape)
+    est = Estimator(output_steps=3, **TINY).fit(X, y)
+    method = est.predict if Estimator is RNNRegressor else est.predict_proba
+    full = method(X)
+    np.testing.assert_array_equal(method(X[:5]), full[:5])
+    order = rng.permutation(24)
+    np.testing.assert_array_equal(method(X[order]), full[order])

@@ -47,12 +47,14 @@ from ._recurrent import (backward_direction, direction_size, final_state,
 from ._workspace import Workspace
 
 
-def decoder_views(spec, theta, grad):
-    """The decoder's parameters and, laid out alike, their gradients."""
+def decoder_views(spec, theta, grad=None):
+    """The decoder's parameters and, laid out alike, their gradients (None: inference)."""
     maps, layers = unpack_decoder(spec, theta)
-    gmaps, glayers = unpack_decoder(spec, grad)
     _, W_out, b_out = unpack(spec, theta)
-    _, gW_out, gb_out = unpack(spec, grad)
+    gmaps = glayers = gW_out = gb_out = None
+    if grad is not None:
+        gmaps, glayers = unpack_decoder(spec, grad)
+        _, gW_out, gb_out = unpack(spec, grad)
     return SimpleNamespace(
         cell=spec.cell_def, sizes=spec.hidden_layer_sizes, O=spec.n_outputs,
         feedback=spec.feedback, dtype=spec.dtype, maps=maps, layers=layers,

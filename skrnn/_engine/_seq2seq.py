@@ -62,7 +62,7 @@ def forward_seq2seq(spec, theta, X, lengths=None, future=None):
                              ctx, (0, ctx.T), None, False)
     if spec.pooling != "last":
         s, _ = pool(spec.pooling, s, ctx.mask, pool_weights(spec, theta))
-    dec = decoder_views(spec, theta, np.zeros_like(theta))
+    dec = decoder_views(spec, theta)
     v = None if future is None else future.transpose(2, 1, 0)
     raw = free_running(dec, s, v, spec.output_steps)
     return raw.transpose(2, 1, 0)[:n_samples]
