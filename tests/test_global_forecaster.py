@@ -318,6 +318,21 @@ def test_exog_for_an_unseen_series_raises():
         model.predict()
 
 
+def test_static_features_reach_the_network_and_must_cover_every_series():
+    panel = panel_dict()
+    static = pd.DataFrame({"unique_id": ["a", "b", "c"], "size": [1.0, 50.0, 3.0]})
+    model = flat_model().fit(panel, static=static)
+    assert model.static_names_ == ["size"]
+    assert np.isfinite(model.predict()["sales"]).all()
+    ridge = model.estimators_[0]
+    # the static channel is repeated on every step: the linear model sees it
+    assert ridge.coef_.shape[-1] == 2 * model.window_lengths_[0]
+    with pytest.raises(ValueError, match=r"static has no row for series 'c'"):
+        flat_model().fit(panel, static=static.iloc[:2])
+    with pytest.raises(TypeError, match=r"static's column 'kind' has dtype"):
+        flat_model().fit(panel, static=static.assign(kind=["x", "y", "z"]))
+
+
 def test_predict_beyond_the_fitted_horizon_raises():
     model = flat_model().fit(panel_dict())
     with pytest.raises(ValueError, match=r"horizon=4 steps at once and cannot forecast 5"):

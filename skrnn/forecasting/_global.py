@@ -68,8 +68,9 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
     estimator : regressor, default=None
         A multi-output scikit-learn regressor taking 3-D input ``(n_windows,
         n_timesteps, n_channels)``, such as :class:`~skrnn.RNNRegressor`;
-        cloned in ``fit``. Its ``random_state`` and ``n_jobs`` are set from
-        the forecaster's when it has them. None uses ``RNNRegressor(32,
+        cloned in ``fit``, once per window length. Its ``random_state`` (one
+        seed per clone, drawn from the forecaster's) and ``n_jobs`` are set
+        from the forecaster's when it has them. None uses ``RNNRegressor(32,
         cell="gru", n_estimators=5, bidirectional=False, dropout=0.0,
         patch_size=1, learning_rate_init=0.005, batch_size=128, max_iter=60,
         early_stopping=True, validation_fraction=0.1, n_iter_no_change=5)``:
@@ -375,7 +376,7 @@ class GlobalRNNForecaster(PanelIntervalsMixin, BaseEstimator):
         chunks of series, several passes over the chunks (each call is one
         epoch of the network over the chunk's windows)::
 
-            model = GlobalRNNForecaster(horizon=18, window_length=27, seasonal_period=12)
+            model = GlobalRNNForecaster(horizon=18, window_length=[12, 18, 24], seasonal_period=12)
             for epoch in range(20):
                 for chunk in chunks:  # e.g. 200 series each, read from disk
                     model.partial_fit(chunk)
