@@ -12,8 +12,9 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from ._base import BaseRNN, unchanged_on_failure
+from ._base import BaseRNN
 from ._compat import _fit_context
+from ._rollback import unchanged_on_failure
 from ._input import flatten_valid_steps, is_sequence_list
 
 

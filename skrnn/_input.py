@@ -406,6 +406,20 @@ def to_list_of_sequences(Y, lengths):
     return [y[T - n:] for y, n in zip(Y, lengths)]
 
 
+def gather_rows(X3, lengths, Y, idx, per_step=False):
+    """Gather a batch, dropping leading time steps that are padding for all its rows
+    (and from per-step targets, aligned with X)."""
+    if lengths is None:
+        return X3[idx], None, (None if Y is None else Y[idx])
+    lengths_b = lengths[idx]
+    start = X3.shape[1] - int(lengths_b.max())
+    X_b = X3[idx, start:]
+    Y_b = None if Y is None else (Y[idx, start:] if per_step else Y[idx])
+    if np.all(lengths_b == X_b.shape[1]):
+        lengths_b = None
+    return X_b, lengths_b, Y_b
+
+
 def valid_step_mask(lengths, n_timesteps):
     """Boolean ``(n_samples, n_timesteps)``: True on each sequence's right-aligned valid
     steps. ``lengths=None`` means every step is valid (returns None)."""

@@ -5,8 +5,9 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._base import BaseRNN, unchanged_on_failure
+from ._base import BaseRNN
 from ._compat import _fit_context
+from ._rollback import unchanged_on_failure
 from ._input import check_numeric_dtype, flatten_valid_steps, is_sequence_list
 from .preprocessing import channel_mean_scale
 

@@ -9,7 +9,7 @@ the estimator unfitted.
 import numpy as np
 import pytest
 
-import skrnn._base
+import skrnn._training
 from skrnn import RNNClassifier, RNNRegressor
 
 TINY = dict(hidden_layer_sizes=4, max_iter=4, n_estimators=1, random_state=0,
@@ -60,7 +60,7 @@ class _FailOnCall:
 
     def __init__(self, fail_at, error=KeyboardInterrupt):
         self.fail_at, self.error, self.calls = fail_at, error, 0
-        self.real = skrnn._base.loss_and_gradient
+        self.real = skrnn._training.loss_and_gradient
 
     def __call__(self, *args, **kwargs):
         self.calls += 1
@@ -74,7 +74,7 @@ class _FailOnCall:
 
 def _fail(monkeypatch, fail_at, error=KeyboardInterrupt):
     failing = _FailOnCall(fail_at, error)
-    monkeypatch.setattr(skrnn._base, "loss_and_gradient", failing)
+    monkeypatch.setattr(skrnn._training, "loss_and_gradient", failing)
     return failing
 
 
