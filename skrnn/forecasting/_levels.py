@@ -252,11 +252,12 @@ class LevelTransform:
         (whose ``"auto"`` test then sees the adjusted series), and add it back
         to forecasts. ``"auto"`` and True do it for the columns
         :func:`seasonal_profiles` finds strongly seasonal (m > 1, 3 full
-        seasons, seasonal strength above 0.64). Off by default: on the
-        development splits of ``benchmarks/forecast_quality.py`` and the
-        generated series of ``benchmarks/forecast_synthetic.py`` it was a
-        trade, not a gain (``docs/forecast_quality.md``); the forecaster does
-        not expose it yet.
+        seasons, seasonal strength above 0.64). Off by default: ahead of the
+        default on the development windows of
+        ``benchmarks/forecast_quality.py``, but a trade on the generated
+        series of ``benchmarks/forecast_synthetic.py``
+        (``docs/forecast_quality.md``), and the forecaster does not expose it
+        yet.
 
     Attributes
     ----------
