@@ -9,6 +9,7 @@ members on the windows.
 from sklearn import get_config
 
 from .._compat import search_fold_estimator_name
+from .._regressor import RNNRegressor
 from ._ensemble import DefaultForecastNetwork, adapt_to_windows, new_members
 
 
@@ -28,12 +29,29 @@ def check_exog_reaches_the_scorer(forecaster, exog):
 
 
 def fitted_horizon(strategy, horizon):
-    """Steps the model is fitted to predict at once: 1 for ``"recursive"``, `horizon` for ``"direct"``."""
+    """Steps the model is fitted to predict at once: 1 for ``"recursive"``, else `horizon`."""
     if strategy == "recursive":
         return 1
     if horizon is None:
-        raise ValueError("strategy='direct' needs `horizon`, the number of steps its model predicts.")
+        raise ValueError(f"strategy={strategy!r} needs `horizon`, the number of steps its model predicts.")
     return horizon
+
+
+def check_seq2seq_estimator(estimator):
+    """Raise unless `estimator` can become an encoder–decoder: None (the default network) or an RNNRegressor."""
+    if estimator is None or isinstance(estimator, RNNRegressor):
+        return
+    raise ValueError(
+        "strategy='seq2seq' trains an encoder–decoder and needs an RNNRegressor "
+        "(or estimator=None, the default network), whose output_steps it sets to "
+        f"horizon; got {type(estimator).__name__}. Use strategy='direct' for any "
+        "other multi-output regressor."
+    )
+
+
+def as_encoder_decoder(member, horizon, n_future_features):
+    """Make an unfitted RNNRegressor an encoder–decoder writing `horizon` steps, reading the covariates of them."""
+    return member.set_params(output_steps=horizon, n_future_features=n_future_features)
 
 
 def rows_needed(window_length, horizon, lags):
@@ -69,14 +87,14 @@ def fit_members(new_estimator, X, targets, n_estimators, random_state):
 def steps_to_model(strategy, fitted_horizon, horizon):
     """Steps the model must produce for a `horizon`-step forecast.
 
-    A recursive model produces exactly `horizon`; a direct one always its
-    `fitted_horizon`, which must cover `horizon`.
+    A recursive model produces exactly `horizon`; a direct one (or an
+    encoder–decoder) always its `fitted_horizon`, which must cover `horizon`.
     """
     if strategy == "recursive":
         return horizon
     if horizon > fitted_horizon:
         raise ValueError(
-            f"strategy='direct' was fitted for horizon={fitted_horizon} and cannot "
+            f"strategy={strategy!r} was fitted for horizon={fitted_horizon} and cannot "
             f"forecast {horizon} steps; refit with horizon>={horizon} or use "
             "strategy='recursive'."
         )

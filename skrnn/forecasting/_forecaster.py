@@ -29,8 +29,10 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._ensemble import default_estimator, mean_prediction, new_member
 from ._fitting import (
+    as_encoder_decoder,
     check_exog_reaches_the_scorer,
     check_length,
+    check_seq2seq_estimator,
     fit_members,
     fitted_horizon,
     rows_needed,
@@ -54,7 +56,7 @@ from ._levels import LevelTransform, standardization
 from ._metrics import seasonal_period_from_freq
 from ._periods import PeriodMixin
 from ._state import object_state, plain_state
-from ._windows import auto_window_length, forecast_direct, forecast_recursive, supervised_windows
+from ._windows import WINDOWS, auto_window_length, forecast_direct, forecast_recursive, training_windows
 
 __all__ = ["RNNForecaster"]
 
@@ -114,10 +116,17 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         extra outputs, but it cannot forecast beyond `horizon` and fits on
         ``horizon - 1`` fewer windows. With `exog` it needs
         ``window_length >= horizon``, so that a window holds the covariates
-        of all the steps it predicts.
+        of all the steps it predicts. ``"seq2seq"`` is ``"direct"`` (same
+        windows and targets) with an encoder–decoder: an :class:`~skrnn.RNNRegressor`
+        (None, the default network, or a clone of yours) with ``output_steps=horizon``,
+        whose decoder writes the steps in order, each fed the previous one, with
+        weights shared across steps instead of one output per step: a path
+        learnt as a sequence (see ``docs/forecast_quality.md`` for how it
+        compared). The covariates of the predicted steps reach the decoder
+        (``n_future_features``), so any window length works with `exog`.
     horizon : int, default=None
-        Number of steps the ``"direct"`` model predicts; required by it and
-        ignored by ``"recursive"``.
+        Number of steps the ``"direct"`` or ``"seq2seq"`` model predicts;
+        required by them and ignored by ``"recursive"``.
     log : bool or "auto", default="auto"
         Take the logarithm first, for multiplicative series (seasonal swings
         that grow with the level). True needs strictly positive values.
@@ -295,7 +304,7 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "strategy": [StrOptions({"recursive", "direct"})],
+        "strategy": [StrOptions({"recursive", "direct", "seq2seq"})],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "log": ["boolean", StrOptions({"auto"})],
         "difference": [Interval(Integral, 0, 2, closed="both"), StrOptions({"auto"})],
@@ -418,13 +427,15 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         self.index_kind_, self.freq_ = index_frequency(frame.index)
         exog_values = self._fit_exog(exog, frame.index)
         horizon = fitted_horizon(self.strategy, self.horizon)
+        if self.strategy == "seq2seq":
+            check_seq2seq_estimator(self.estimator)
         self.seasonal_period_ = self._resolve_seasonal_period()
         z = self._fit_levels(values)
         self.window_length_ = self._resolve_window_length(len(z), horizon)
         check_length(len(values), self.window_length_, horizon, self.lags_)
-        X, targets = supervised_windows(z, self._scaled_exog(exog_values), self.window_length_, horizon)
+        X, targets = training_windows(self.strategy, z, self._scaled_exog(exog_values), self.window_length_, horizon)
         self.n_windows_ = X.shape[0]
-        n_channels = X.shape[1] // self.window_length_
+        n_channels = values.shape[1] + (0 if exog_values is None else exog_values.shape[1])
         new_estimator = partial(self._new_estimator, n_channels)
         self.estimators_ = fit_members(new_estimator, X, targets, self.n_estimators, self.random_state)
         self.estimator_ = self.estimators_[0]
@@ -476,7 +487,11 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         return ((exog_values - self.exog_mean_) / self.exog_scale_)[self._levels.n_lost_ :]
 
     def _new_estimator(self, n_channels, random_state=None):
-        return new_member(self.estimator, n_channels, random_state)
+        member = new_member(self.estimator, n_channels, random_state)
+        if self.strategy == "seq2seq":
+            n_future = 0 if self.exog_names_ is None else len(self.exog_names_)
+            as_encoder_decoder(member, self.horizon, n_future)
+        return member
 
     # --- forecasting core ----------------------------------------------------------
 
@@ -498,7 +513,8 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         if self.strategy == "recursive":
             scaled = forecast_recursive(predict, histories, exogs, self.window_length_, n_steps)
         else:
-            scaled = forecast_direct(predict, histories, exogs, self.window_length_, self.horizon, n_steps)
+            windows = WINDOWS[self.strategy]
+            scaled = forecast_direct(predict, histories, exogs, self.window_length_, self.horizon, n_steps, windows)
         return np.stack([self._levels.inverse_transform(s, values[:o]) for s, o in zip(scaled, origins)])
 
     # --- predict -------------------------------------------------------------------

@@ -39,11 +39,58 @@ def supervised_windows(z, exog, window_length, horizon):
     return X.reshape(len(X), -1), flat[:, 0] if flat.shape[1] == 1 else flat
 
 
-def input_window(history, exog, window_length, horizon):
+def seq2seq_windows(z, exog, window_length, horizon):
+    """Flattened inputs of an encoder–decoder and their targets (those of :func:`supervised_windows`).
+
+    Without `exog`, the windows of :func:`supervised_windows`: the encoder
+    reads them. With `exog`, each input is ``window_length + horizon`` steps,
+    the layout of ``RNNRegressor(output_steps=horizon,
+    n_future_features=n_exog)``: rows ``[s_j, s_j + window_length)`` of `z`
+    and of `exog` (covariates on their own rows, so any window length
+    works), then the `horizon` predicted rows, zeros in the target channels
+    (placeholders the decoder does not read) and their covariates, the
+    decoder's known future.
+
+    Returns
+    -------
+    X : ndarray of shape (n_windows, n_steps * (n_targets + n_exog))
+        Time-major, ``n_steps`` being `window_length` without `exog` and
+        ``window_length + horizon`` with it.
+    targets : ndarray of shape (n_windows,) or (n_windows, horizon * n_targets)
+        As in :func:`supervised_windows`.
+    """
+    X, targets = supervised_windows(z, None, window_length, horizon)
+    if exog is None:
+        return X, targets
+    rows = np.concatenate([z, exog], axis=1)
+    steps = np.lib.stride_tricks.sliding_window_view(rows, window_length + horizon, axis=0)
+    steps = np.array(steps.transpose(0, 2, 1))  # (n_windows, n_steps, n_channels), a copy
+    steps[:, window_length:, : z.shape[1]] = 0.0  # the targets are not inputs
+    return steps.reshape(len(steps), -1), targets
+
+
+def step_targets(targets, horizon, n_targets):
+    """Flattened targets as an encoder–decoder reads them: (n, horizon) or (n, horizon, n_targets)."""
+    steps = np.asarray(targets).reshape(len(targets), horizon, n_targets)
+    return steps[:, :, 0] if n_targets == 1 else steps
+
+
+# The windows each strategy's model reads: an encoder–decoder's carry the covariates of its outputs after them.
+WINDOWS = {"recursive": supervised_windows, "direct": supervised_windows, "seq2seq": seq2seq_windows}
+
+
+def training_windows(strategy, z, exog, window_length, horizon):
+    """The flattened windows of `strategy` and their targets, as its model reads them."""
+    X, targets = WINDOWS[strategy](z, exog, window_length, horizon)
+    return X, step_targets(targets, horizon, z.shape[1]) if strategy == "seq2seq" else targets
+
+
+def input_window(history, exog, window_length, horizon, windows=supervised_windows):
     """Flattened input of the window that predicts the `horizon` rows after `history`.
 
-    The window :func:`supervised_windows` would cut if those rows were known:
-    they are given as placeholders and their targets dropped.
+    The window `windows` (:func:`supervised_windows` or
+    :func:`seq2seq_windows`) would cut if those rows were known: they are
+    given as placeholders and their targets dropped.
 
     Parameters
     ----------
@@ -58,7 +105,7 @@ def input_window(history, exog, window_length, horizon):
     """
     rows = np.concatenate([history[len(history) - window_length :], np.zeros((horizon, history.shape[1]))])
     exog = None if exog is None else exog[len(exog) - len(rows) :]
-    return supervised_windows(rows, exog, window_length, horizon)[0][0]
+    return windows(rows, exog, window_length, horizon)[0][0]
 
 
 def forecast_recursive(predict, histories, exogs, window_length, n_steps):
@@ -89,14 +136,16 @@ def forecast_recursive(predict, histories, exogs, window_length, n_steps):
     return buffer[:, window_length:]
 
 
-def forecast_direct(predict, histories, exogs, window_length, horizon, n_steps):
+def forecast_direct(predict, histories, exogs, window_length, horizon, n_steps, windows=supervised_windows):
     """Forecast the first `n_steps` of the `horizon` rows a direct model predicts at once.
 
     Parameters are those of :func:`forecast_recursive`, each of `exogs`
-    covering `horizon` steps after its history.
+    covering `horizon` steps after its history; `windows` cuts the inputs
+    (:func:`seq2seq_windows` for an encoder–decoder, whose predictions of
+    shape (n, horizon[, n_targets]) are read as the flattened ones).
     """
     n, n_targets = len(histories), histories[0].shape[1]
-    X = np.stack([input_window(h, e, window_length, horizon) for h, e in zip(histories, exogs)])
+    X = np.stack([input_window(h, e, window_length, horizon, windows) for h, e in zip(histories, exogs)])
     return np.asarray(predict(X)).reshape(n, horizon, n_targets)[:, :n_steps]
 
 
