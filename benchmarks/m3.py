@@ -17,6 +17,9 @@ Methods, all computed here:
 * ``ets``: statsmodels ``ETSModel`` with additive errors and a damped additive
   trend on the seasonally adjusted series (as Naive2's adjustment), the
   ``Damped`` benchmark of the M4 competition;
+* ``coverage``: the share of test values inside the global model's 90%
+  conformal intervals (``predict_interval``), and their mean width
+  relative to the interval's centre, in percent;
 * ``global``: ``GlobalRNNForecaster(horizon=h, seasonal_period=m,
   random_state=seed)`` with its defaults (15 networks: 3 window lengths x 5
   seeds, averaged), fitted on every series of the frequency at once, for
@@ -192,6 +195,20 @@ def run_global(names, trains, h, m, seed, n_jobs, params):
     return [by_id[name] for name in names], fit_s, predict_s
 
 
+def interval_coverage(names, trains, tests, h, m, n_jobs, params, coverage=0.9):
+    """Share of test values inside the global model's conformal intervals, and their mean width in sMAPE terms."""
+    from skrnn import GlobalRNNForecaster
+
+    model = GlobalRNNForecaster(horizon=h, seasonal_period=m, random_state=0, n_jobs=n_jobs).set_params(**params)
+    intervals = model.fit(long_frame(names, trains)).predict_interval(coverage=coverage)
+    lower = intervals["lower"].to_numpy().reshape(len(names), h)
+    upper = intervals["upper"].to_numpy().reshape(len(names), h)
+    truth = np.stack(tests)
+    inside = float(np.mean((lower <= truth) & (truth <= upper)))
+    width = float(np.mean(200 * (upper - lower) / (np.abs(upper) + np.abs(lower))))
+    return inside, width
+
+
 # --- report -----------------------------------------------------------------------------
 
 
@@ -218,6 +235,12 @@ def run_frequency(freq, args, params):
     names, trains, tests = load_m3(freq, dev=args.dev, sample=args.sample)
     rows, outputs = [], {}
     for method in args.methods:
+        if method == "coverage":
+            inside, width = interval_coverage(names, trains, tests, h, m, args.n_jobs, params)
+            rows.append(f"| {freq} ({len(names)}) | global, 90% conformal interval | coverage {inside:.3f} | "
+                        f"mean relative width {width:.1f}% | |")
+            print(rows[-1], flush=True)
+            continue
         if method == "global":
             seeds = range(args.first_seed, args.first_seed + args.seeds)
             runs = [run_global(names, trains, h, m, seed, args.n_jobs, params) for seed in seeds]
