@@ -102,16 +102,20 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
         "dtype": [StrOptions({"float32", "float64"})],
     }
 
-    @abstractmethod
     def __init__(
-        self, hidden_layer_sizes, activation, *, cell, bidirectional, pooling, patch_size,
-        standardize, n_estimators, n_jobs, return_sequences, output_steps, teacher_forcing,
-        n_future_features, n_channels, solver, alpha,
-        batch_size, learning_rate, learning_rate_init, power_t, max_iter, shuffle,
-        random_state, tol, verbose, warm_start, momentum,
-        nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2, epsilon,
-        n_iter_no_change, clip_norm, bptt_steps, dropout, dtype,
+        self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
+        bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
+        n_estimators=5, n_jobs=None, return_sequences=False, output_steps=None,
+        teacher_forcing=1.0, n_future_features=0, n_channels=1, solver="adam",
+        alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
+        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
+        verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
+        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+        epsilon=1e-8, n_iter_no_change=10, clip_norm=5.0, bptt_steps=None, dropout=0.2,
+        dtype="float32",
     ):
+        # One signature for both estimators: scikit-learn reads their parameters and
+        # defaults from it (get_params, clone); their docstrings document them.
         # the network
         self.hidden_layer_sizes, self.activation, self.cell = hidden_layer_sizes, activation, cell
         self.bidirectional, self.pooling, self.dropout = bidirectional, pooling, dropout

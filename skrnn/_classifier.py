@@ -76,39 +76,24 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     output_steps : int or None, default=None
         ``None`` keeps one label per sequence (or per input step, with
         ``return_sequences``). An int makes the network an encoder–decoder writing
-        ``output_steps`` steps: the recurrent layers read ``X`` many-to-one (the
-        encoder; ``pooling`` and ``bidirectional`` apply to it), and their summary (the
-        vector a many-to-one head would read) sets the initial state of a decoder with
-        the same cell and layer sizes and is read again at each decoder step, whose
-        input is also the previous output. ``y`` is then ``(n_samples, output_steps)``,
-        or a list of per-sequence arrays of ``1 <= L_i <= output_steps`` steps (ragged
-        outputs: the first ``L_i`` steps are trained on, the loss is masked after them;
-        ``predict`` always writes ``output_steps`` steps). One-to-many: give ``X`` one
-        step, ``(n_samples, 1, n_features)`` (or a 2-D ``X`` with
-        ``n_channels=n_features``), to generate a sequence from a vector. ``score``
-        counts every valid output step of every sequence once, so model selection
-        (``GridSearchCV``, ``cross_val_score``) scores the flattened steps. Not with
-        ``return_sequences=True``; ``bptt_steps`` truncates the encoder only, and
-        ``dropout`` acts on the encoder and its summary.
+        ``output_steps`` labels per sequence, as :class:`~skrnn.RNNRegressor` describes:
+        the recurrent layers read ``X`` many-to-one (the encoder), and their summary sets
+        the initial state of a decoder and is read again at each of its steps, whose
+        input is also the previous label. ``y`` is then ``(n_samples, output_steps)``,
+        or a list of 1-D label arrays of ``1 <= L_i <= output_steps`` steps (the loss is
+        masked after the first ``L_i``; ``predict`` always writes ``output_steps``
+        labels). ``score`` counts every valid output step of every sequence once. Not
+        with ``return_sequences=True``.
     teacher_forcing : float, default=1.0
         Encoder–decoder only: the probability, in [0, 1], per output step and sequence,
         that the decoder is fed the true previous label (one-hot) during training rather
         than its own prediction (its class probabilities, which keeps free running
-        differentiable; ``predict`` always feeds back its own). 1.0 trains fastest:
-        every decoder input is then known in advance, so each decoder layer runs over
-        all steps at once rather than step by step with the head inside (2-3x the time
-        per epoch). Lower values also train the decoder on its own errors (exposure
-        bias), which did not pay on the one-to-many waveform example: held-out R² 0.998
-        in 1.7 s at 1.0, 0.995 in 5.3 s at 0.0.
+        differentiable; ``predict`` always feeds back its own). 1.0 trains fastest
+        (:class:`~skrnn.RNNRegressor` gives the measurements).
     n_future_features : int, default=0
-        Encoder–decoder only: covariates known in advance for the output steps (e.g.
-        calendar features of a forecast horizon). They travel inside ``X``, so that
-        ``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` split them with the
-        sequences: the last ``output_steps`` steps of every sequence of ``X`` are the
-        future, the encoder reads the steps before them, and the decoder reads, at
-        output step ``t``, the last ``n_future_features`` channels of the sequence's
-        ``t``-th future step (the other channels there are ignored; they must be finite,
-        e.g. 0). Every sequence needs at least one step before its future.
+        Encoder–decoder only: covariates known in advance for the output steps, read by
+        the decoder from the last ``n_future_features`` channels of the last
+        ``output_steps`` steps of ``X`` (:class:`~skrnn.RNNRegressor` gives the layout).
     n_channels : int, default=1
         Values per time step when ``X`` is 2-D (read time-major).
     solver : {"adam", "sgd"}, default="adam"
@@ -224,34 +209,6 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     >>> clf.score(X, y) > 0.9
     True
     """
-
-    def __init__(
-        self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
-        bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
-        n_estimators=5, n_jobs=None, return_sequences=False, output_steps=None,
-        teacher_forcing=1.0, n_future_features=0, n_channels=1, solver="adam",
-        alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
-        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
-        verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
-        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
-        epsilon=1e-8, n_iter_no_change=10, clip_norm=5.0, bptt_steps=None, dropout=0.2,
-        dtype="float32",
-    ):
-        super().__init__(
-            hidden_layer_sizes, activation, cell=cell, bidirectional=bidirectional,
-            pooling=pooling, patch_size=patch_size, standardize=standardize,
-            n_estimators=n_estimators, n_jobs=n_jobs,
-            return_sequences=return_sequences, output_steps=output_steps,
-            teacher_forcing=teacher_forcing, n_future_features=n_future_features,
-            n_channels=n_channels, solver=solver,
-            alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
-            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping, validation_fraction=validation_fraction,
-            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
-            clip_norm=clip_norm, bptt_steps=bptt_steps, dropout=dropout, dtype=dtype,
-        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     @unchanged_on_failure

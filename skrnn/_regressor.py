@@ -221,34 +221,6 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
     _loss = "squared_error"
 
-    def __init__(
-        self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
-        bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
-        n_estimators=5, n_jobs=None, return_sequences=False, output_steps=None,
-        teacher_forcing=1.0, n_future_features=0, n_channels=1, solver="adam",
-        alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
-        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
-        verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
-        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
-        epsilon=1e-8, n_iter_no_change=10, clip_norm=5.0, bptt_steps=None, dropout=0.2,
-        dtype="float32",
-    ):
-        super().__init__(
-            hidden_layer_sizes, activation, cell=cell, bidirectional=bidirectional,
-            pooling=pooling, patch_size=patch_size, standardize=standardize,
-            n_estimators=n_estimators, n_jobs=n_jobs,
-            return_sequences=return_sequences, output_steps=output_steps,
-            teacher_forcing=teacher_forcing, n_future_features=n_future_features,
-            n_channels=n_channels, solver=solver,
-            alpha=alpha, batch_size=batch_size, learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init, power_t=power_t, max_iter=max_iter,
-            shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping, validation_fraction=validation_fraction,
-            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
-            clip_norm=clip_norm, bptt_steps=bptt_steps, dropout=dropout, dtype=dtype,
-        )
-
     @_fit_context(prefer_skip_nested_validation=True)
     @unchanged_on_failure
     def fit(self, X, y, sample_weight=None):

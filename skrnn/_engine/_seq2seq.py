@@ -104,18 +104,13 @@ def loss_and_gradient_seq2seq(spec, theta, X, Y, *, loss="squared_error", length
 
     Parameters
     ----------
-    spec : NetworkSpec
-        With ``output_steps``.
-    theta : ndarray of shape (spec.n_params,)
-    X : ndarray of shape (n_samples, n_timesteps, n_features), dtype spec.dtype
+    spec, theta, X, lengths, future
+        The network, its parameters and its input, as for :func:`forward_seq2seq`.
     Y : ndarray of shape (n_samples, output_steps, n_outputs)
         Targets per decoder step; steps at or after ``output_lengths`` are ignored.
     loss : {"squared_error", "softmax_cross_entropy", "sigmoid_cross_entropy"}
-    lengths : ndarray of shape (n_samples,) or None
-        Valid input steps per sequence, right-aligned.
     output_lengths : ndarray of shape (n_samples,) or None
         Valid output steps per sequence, left-aligned (the first ``L_i``); None: all.
-    future : ndarray of shape (n_samples, output_steps, n_future_features) or None
     sample_weight : ndarray of shape (n_samples,) or None
         The loss is normalised by ``sum_i w_i * output_lengths_i``.
     alpha : float

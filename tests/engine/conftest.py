@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from skrnn._engine import init_params
+from skrnn._engine import init_params, unpack_decoder
 from skrnn._engine._cells import gru_structural_zeros
 from skrnn._engine._network import unpack
 
@@ -144,16 +144,34 @@ def ref_objective(spec, theta, X, Y, loss="squared_error", lengths=None,
 
 
 def free_mask(spec):
-    """1 for free parameters, 0 for the GRU's structural zeros."""
+    """1 for free parameters, 0 for the GRU's structural zeros (an encoder–decoder's
+    decoder layers included)."""
     free = np.ones(spec.n_params)
-    if spec.cell == "gru":
-        layers, _, _ = unpack(spec, free)
-        n_in = spec.n_features
-        for H, directions in zip(spec.hidden_layer_sizes, layers):
-            for W in directions:
-                gru_structural_zeros(W, n_in)
-            n_in = spec.n_directions * H
+    if spec.cell != "gru":
+        return free
+    layers, _, _ = unpack(spec, free)
+    n_in = spec.n_features
+    for H, directions in zip(spec.hidden_layer_sizes, layers):
+        for W in directions:
+            gru_structural_zeros(W, n_in)
+        n_in = spec.n_directions * H
+    if spec.output_steps is not None:
+        _, decoder_layers = unpack_decoder(spec, free)
+        n_in = decoder_layers[0].shape[1] - spec.hidden_layer_sizes[0] - 1
+        for H, W in zip(spec.hidden_layer_sizes, decoder_layers):
+            gru_structural_zeros(W, n_in)
+            n_in = H
     return free
+
+
+def random_targets(rng, shape, loss):
+    """Targets of ``shape`` (outputs on the last axis) for ``loss``: normal values,
+    one-hot classes or independent 0/1 labels."""
+    if loss == "squared_error":
+        return rng.standard_normal(shape)
+    if loss == "softmax_cross_entropy":
+        return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[:-1])]
+    return (rng.random(shape) < 0.5).astype(float)
 
 
 def random_theta(spec, seed=0, scale=0.3):
@@ -184,4 +202,4 @@ def ref():
         network=ref_network, objective=ref_objective, loss=ref_loss, step=ref_step,
         top_sequence=ref_top_sequence, pool=ref_pool, head_input=ref_head_input,
         reverse_valid=reverse_valid, free_mask=free_mask, random_theta=random_theta,
-        fd_gradient=fd_gradient, rel_error=rel_error)
+        targets=random_targets, fd_gradient=fd_gradient, rel_error=rel_error)

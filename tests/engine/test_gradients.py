@@ -16,21 +16,15 @@ N, T, F, O = 3, 5, 2, 2
 LENGTHS = np.array([5, 3, 1])
 
 
-def _data(spec, loss, seed=1):
+def _data(ref, spec, loss, seed=1):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((N, T, F))
     shape = (N, T, spec.n_outputs) if spec.return_sequences else (N, spec.n_outputs)
-    if loss == "squared_error":
-        Y = rng.standard_normal(shape)
-    elif loss == "softmax_cross_entropy":
-        Y = np.eye(spec.n_outputs)[rng.integers(spec.n_outputs, size=shape[:-1])]
-    else:
-        Y = (rng.random(shape) < 0.5).astype(float)
-    return X, Y
+    return X, ref.targets(rng, shape, loss)
 
 
 def _check(ref, spec, loss="squared_error", seed=0, dropout=0.0, **kwargs):
-    X, Y = _data(spec, loss)
+    X, Y = _data(ref, spec, loss)
     theta = ref.random_theta(spec, seed)
 
     def objective(th):
@@ -90,7 +84,7 @@ def test_dropout(ref, cell, return_sequences):
 
 def test_dropout_changes_the_loss(ref):
     spec = make_network(F, (3,), O, dtype=np.float64)
-    X, Y = _data(spec, "squared_error")
+    X, Y = _data(ref, spec, "squared_error")
     theta = ref.random_theta(spec)
     plain, _ = loss_and_gradient(spec, theta, X, Y)
     dropped, _ = loss_and_gradient(spec, theta, X, Y, dropout=0.5,
@@ -109,7 +103,7 @@ def test_gru_split_gemm_path(ref, monkeypatch, return_sequences):
     spec = make_network(F, (3, 2), O, cell="gru", bidirectional=True,
                         return_sequences=return_sequences, dtype=np.float64)
     value = _check(ref, spec, lengths=LENGTHS)
-    X, Y = _data(spec, "squared_error")
+    X, Y = _data(ref, spec, "squared_error")
     expected, _ = ref.objective(spec, ref.random_theta(spec, 0), X, Y, lengths=LENGTHS)
     assert value == pytest.approx(expected, rel=1e-12)
 
@@ -125,6 +119,6 @@ def test_several_blocks_of_steps(ref, monkeypatch, cell, return_sequences):
     spec = make_network(F, (3, 2), O, cell=cell, bidirectional=True,
                         return_sequences=return_sequences, dtype=np.float64)
     value = _check(ref, spec, lengths=LENGTHS)
-    X, Y = _data(spec, "squared_error")
+    X, Y = _data(ref, spec, "squared_error")
     expected, _ = ref.objective(spec, ref.random_theta(spec, 0), X, Y, lengths=LENGTHS)
     assert value == pytest.approx(expected, rel=1e-12)

@@ -15,9 +15,8 @@ so the encoder would get no gradient at all.
 import numpy as np
 import pytest
 
-from skrnn._engine import (clip_by_global_norm, forward_seq2seq, init_params,
+from skrnn._engine import (clip_by_global_norm, forward_seq2seq,
                            loss_and_gradient_seq2seq, make_network, unpack, unpack_decoder)
-from skrnn._engine._cells import gru_structural_zeros
 
 TOL = 1e-6
 N, T, F, O, T_OUT = 3, 5, 2, 2, 4
@@ -32,40 +31,10 @@ def _spec(cell="gru", sizes=(3,), loss="squared_error", n_outputs=O, **kwargs):
                         feedback=FEEDBACK[loss], dtype=np.float64, **kwargs)
 
 
-def _free_mask(spec):
-    """1 for free parameters, 0 for the GRU's structural zeros (encoder and decoder)."""
-    free = np.ones(spec.n_params)
-    if spec.cell == "gru":
-        layers, _, _ = unpack(spec, free)
-        n_in = spec.n_features
-        for H, directions in zip(spec.hidden_layer_sizes, layers):
-            for W in directions:
-                gru_structural_zeros(W, n_in)
-            n_in = spec.n_directions * H
-        _, dec_layers = unpack_decoder(spec, free)
-        n_in = dec_layers[0].shape[1] - spec.hidden_layer_sizes[0] - 1
-        for H, W in zip(spec.hidden_layer_sizes, dec_layers):
-            gru_structural_zeros(W, n_in)
-            n_in = H
-    return free
-
-
-def _theta(spec, seed=0, scale=0.3):
-    rng = np.random.default_rng(seed)
-    return init_params(spec, rng) + scale * rng.standard_normal(spec.n_params) * _free_mask(
-        spec)
-
-
-def _data(spec, loss, seed=1):
+def _data(ref, spec, loss, seed=1):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((N, T, F))
-    shape = (N, T_OUT, spec.n_outputs)
-    if loss == "squared_error":
-        Y = rng.standard_normal(shape)
-    elif loss == "softmax_cross_entropy":
-        Y = np.eye(spec.n_outputs)[rng.integers(spec.n_outputs, size=shape[:-1])]
-    else:
-        Y = (rng.random(shape) < 0.5).astype(float)
+    Y = ref.targets(rng, (N, T_OUT, spec.n_outputs), loss)
     future = None
     if spec.n_future_features:
         future = rng.standard_normal((N, T_OUT, spec.n_future_features))
@@ -127,8 +96,8 @@ def ref_objective(ref, spec, theta, X, Y, loss="squared_error", lengths=None,
 def check(ref):
     def _check(spec, loss="squared_error", teacher_forcing=1.0, dropout=0.0,
                reference=True, **kwargs):
-        X, Y, future = _data(spec, loss)
-        theta = _theta(spec)
+        X, Y, future = _data(ref, spec, loss)
+        theta = ref.random_theta(spec)
 
         def objective(th):
             rng = np.random.default_rng(7)  # the same masks every call
@@ -138,8 +107,8 @@ def check(ref):
 
         value, grad = objective(theta)
         assert grad.dtype == theta.dtype and grad.shape == theta.shape
-        assert np.all(grad[_free_mask(spec) == 0] == 0)
-        g_fd = ref.fd_gradient(lambda th: objective(th)[0], theta, _free_mask(spec))
+        assert np.all(grad[ref.free_mask(spec) == 0] == 0)
+        g_fd = ref.fd_gradient(lambda th: objective(th)[0], theta, ref.free_mask(spec))
         assert ref.rel_error(grad, g_fd) < TOL
         if reference:
             forced = {1.0: np.ones((T_OUT, N)), 0.0: np.zeros((T_OUT, N))}[teacher_forcing]
@@ -204,8 +173,8 @@ def test_step_by_step_equals_all_steps_at_once(ref, cell, monkeypatch):
     from skrnn._engine import _seq2seq
 
     spec = _spec(cell, (3, 2), n_future_features=1)
-    X, Y, future = _data(spec, "squared_error")
-    theta = _theta(spec)
+    X, Y, future = _data(ref, spec, "squared_error")
+    theta = ref.random_theta(spec)
     fast = loss_and_gradient_seq2seq(spec, theta, X, Y, future=future, lengths=LENGTHS)
     monkeypatch.setattr(_seq2seq, "_forcing_mask",
                         lambda tf, T, B, dtype, rng: np.ones((T, B), dtype=dtype))
@@ -218,8 +187,8 @@ def test_step_by_step_equals_all_steps_at_once(ref, cell, monkeypatch):
 def test_forward_is_free_running(ref, cell):
     """forward_seq2seq feeds back its own predictions: the reference with m = 0."""
     spec = _spec(cell, (3, 2), bidirectional=True, n_future_features=1)
-    X, Y, future = _data(spec, "squared_error")
-    theta = _theta(spec)
+    X, Y, future = _data(ref, spec, "squared_error")
+    theta = ref.random_theta(spec)
     raw = forward_seq2seq(spec, theta, X, lengths=LENGTHS, future=future)
     seq, finals = ref.top_sequence(spec, theta, X, LENGTHS)
     s = ref.head_input(spec, theta, seq, finals, LENGTHS)
@@ -227,10 +196,10 @@ def test_forward_is_free_running(ref, cell):
     np.testing.assert_allclose(raw, expected, rtol=1e-12, atol=1e-12)
 
 
-def test_free_running_differs_from_teacher_forcing():
+def test_free_running_differs_from_teacher_forcing(ref):
     spec = _spec("gru")
-    X, Y, _ = _data(spec, "squared_error")
-    theta = _theta(spec)
+    X, Y, _ = _data(ref, spec, "squared_error")
+    theta = ref.random_theta(spec)
     forced, _ = loss_and_gradient_seq2seq(spec, theta, X, Y, teacher_forcing=1.0)
     free, _ = loss_and_gradient_seq2seq(spec, theta, X, Y, teacher_forcing=0.0)
     assert abs(forced - free) > 1e-3
@@ -242,8 +211,8 @@ def test_truncated_encoder(ref, cell, teacher_forcing):
     """bptt_steps truncates the encoder: the gradient is that of the objective with the
     state entering the encoder's last chunk frozen (chunks of 2 over 5 steps)."""
     spec = _spec(cell, (3, 2))
-    X, Y, _ = _data(spec, "squared_error")
-    theta = _theta(spec)
+    X, Y, _ = _data(ref, spec, "squared_error")
+    theta = ref.random_theta(spec)
     value, grad = loss_and_gradient_seq2seq(spec, theta, X, Y, lengths=LENGTHS,
                                             bptt_steps=2, teacher_forcing=teacher_forcing)
     forced = np.full((T_OUT, N), teacher_forcing)
@@ -255,18 +224,18 @@ def test_truncated_encoder(ref, cell, teacher_forcing):
                              forced=forced, states=frozen)
 
     assert value == pytest.approx(objective(theta), rel=1e-12)
-    g_fd = ref.fd_gradient(objective, theta, _free_mask(spec))
+    g_fd = ref.fd_gradient(objective, theta, ref.free_mask(spec))
     assert ref.rel_error(grad, g_fd) < TOL
     _, full = loss_and_gradient_seq2seq(spec, theta, X, Y, lengths=LENGTHS,
                                         teacher_forcing=teacher_forcing)
     assert ref.rel_error(grad, full) > 1e-3
 
 
-def test_clipping_scales_the_whole_gradient():
+def test_clipping_scales_the_whole_gradient(ref):
     """Global-norm clipping sees the decoder's gradient like any other."""
     spec = _spec("lstm", (3, 2))
-    X, Y, _ = _data(spec, "squared_error")
-    _, grad = loss_and_gradient_seq2seq(spec, _theta(spec), X, Y * 100)
+    X, Y, _ = _data(ref, spec, "squared_error")
+    _, grad = loss_and_gradient_seq2seq(spec, ref.random_theta(spec), X, Y * 100)
     clipped = grad.copy()
     norm = clip_by_global_norm(clipped, 1e-3)
     assert norm == pytest.approx(np.linalg.norm(grad))
@@ -275,10 +244,10 @@ def test_clipping_scales_the_whole_gradient():
     assert np.linalg.norm(decoder[0]) > 0
 
 
-def test_bad_input():
+def test_bad_input(ref):
     spec = _spec("gru", n_future_features=1)
-    X, Y, future = _data(spec, "squared_error")
-    theta = _theta(spec)
+    X, Y, future = _data(ref, spec, "squared_error")
+    theta = ref.random_theta(spec)
     with pytest.raises(ValueError, match="teacher_forcing"):
         loss_and_gradient_seq2seq(spec, theta, X, Y, future=future, teacher_forcing=1.5)
     with pytest.raises(ValueError, match="rng"):
