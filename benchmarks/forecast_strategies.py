@@ -12,8 +12,12 @@ Reported: MASE per series and strategy (mean over seeds and origins), the
 geometric mean over series of each strategy's MASE divided by the direct one's,
 and the fit + predict CPU time per series.
 
+``--strategies`` adds variants of the encoder–decoder (``"seq2seq tf=0"``:
+the default network trained free-running, ``teacher_forcing=0``); the ratios
+need ``direct`` among them.
+
 Run ``python benchmarks/forecast_strategies.py [--seeds 1] [--dev 1] [--series a,b]
-[--output PATH]``.
+[--strategies a,b] [--output PATH]``.
 """
 
 import argparse
@@ -34,6 +38,13 @@ from forecast_quality import development_origins, load_series, split  # noqa: E4
 from skrnn import RNNForecaster, mean_absolute_scaled_error  # noqa: E402
 
 STRATEGIES = ("recursive", "direct", "seq2seq")
+# Variants of the encoder–decoder, by name: the default network's parameters changed.
+VARIANTS = {"seq2seq tf=0": ("seq2seq", {"estimator__teacher_forcing": 0.0})}
+
+
+def make_forecaster(strategy, h, seed):
+    strategy, network = VARIANTS.get(strategy, (strategy, {}))
+    return RNNForecaster(strategy=strategy, horizon=h, random_state=seed).set_params(**network)
 
 
 def score_one(strategy, y, h, m, seed, dev):
@@ -42,8 +53,7 @@ def score_one(strategy, y, h, m, seed, dev):
     start = time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        forecaster = RNNForecaster(strategy=strategy, horizon=h, random_state=seed)
-        pred = forecaster.fit(train).predict(h).to_numpy()
+        pred = make_forecaster(strategy, h, seed).fit(train).predict(h).to_numpy()
     seconds = time.process_time() - start
     mase = mean_absolute_scaled_error(test.to_numpy(), pred, y_train=train.to_numpy(), seasonal_period=m)
     return mase, seconds
@@ -81,12 +91,13 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--dev", type=int, default=1, help="development windows per series (at least 1)")
     parser.add_argument("--series", default=None, help="comma-separated names (default: all)")
+    parser.add_argument("--strategies", default=",".join(STRATEGIES), help=f"of {[*STRATEGIES, *VARIANTS]}")
     parser.add_argument("--output", default=None)
     args = parser.parse_args(argv)
     series = load_series()
     if args.series:
         series = {name: series[name] for name in args.series.split(",")}
-    mase, seconds = run(series, list(range(args.seeds)), max(1, args.dev))
+    mase, seconds = run(series, list(range(args.seeds)), max(1, args.dev), args.strategies.split(","))
     text = to_markdown(mase, seconds)
     print(text)
     if args.output:

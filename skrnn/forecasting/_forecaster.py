@@ -75,7 +75,8 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
     ----------
     estimator : regressor, default=None
         Any scikit-learn regressor with ``fit`` and ``predict`` (multi-output
-        when `y` has several columns or ``strategy="direct"``). It is cloned
+        when `y` has several columns or ``strategy="direct"``; an
+        :class:`~skrnn.RNNRegressor` for ``"seq2seq"``). It is cloned
         in ``fit``; its ``n_channels`` is set to the number of target columns
         plus covariates when it has that parameter. None uses
         ``RNNRegressor(cell="gru", hidden_layer_sizes=(16,), solver="adam",
@@ -107,7 +108,7 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         are a reasonable memory for non-seasonal data. It is shortened for
         short series so that at least half of the transformed series is left
         for training windows.
-    strategy : {"recursive", "direct"}, default="recursive"
+    strategy : {"recursive", "direct", "seq2seq"}, default="recursive"
         ``"recursive"`` fits a one-step model and feeds it its own
         predictions, so it forecasts any horizon; errors can compound over
         long horizons. ``"direct"`` (MIMO) fits one model with `horizon`
@@ -408,7 +409,8 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         exog : pandas.DataFrame of shape (n_timesteps, n_exog), default=None
             Known-future covariates on the same index as `y`. Each window
             sees the covariates of the steps it predicts (for ``"direct"``,
-            all `horizon` of them, hence ``window_length >= horizon``), so
+            all `horizon` of them, hence ``window_length >= horizon``;
+            ``"seq2seq"`` appends them to the window), so
             :meth:`predict` then needs their future values. Every column
             must hold numbers (int, float or bool). `y` itself (the same
             index and values) is read as scikit-learn's ``fit(X, y)`` with the
@@ -537,8 +539,8 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         exog : pandas.DataFrame of shape (n_steps, n_exog), default=None
             Future covariates, required when fitted with `exog`: one row per
             forecast step from one step after the training data (through any
-            gap), on the future index (``horizon`` rows for ``"direct"``,
-            which predicts all its steps at once).
+            gap), on the future index (``horizon`` rows for ``"direct"`` and
+            ``"seq2seq"``, which predict all their steps at once).
 
         Returns
         -------

@@ -73,9 +73,10 @@ class InSampleMixin:
         as :meth:`predict` would forecast it from origin ``t`` (with the
         covariates of the data). Rows no window predicts are left out rather
         than filled: the first ``window_length_`` plus those differencing
-        drops (``sum(lags_)``), and with ``strategy="direct"`` the last
-        ``horizon - 1``, whose windows lack targets. So the result has no NaN.
-        It covers the rows added by :meth:`update` too.
+        drops (``sum(lags_)``), and with ``strategy="direct"`` or
+        ``"seq2seq"`` the last ``horizon - 1``, whose windows lack targets.
+        So the result has no NaN. It covers the rows added by :meth:`update`
+        too.
 
         Returns
         -------
