@@ -13,7 +13,10 @@ _FEEDBACK = {"squared_error": "identity", "softmax_cross_entropy": "softmax",
 
 
 class EncoderDecoderMixin:
-    """Encoder–decoder specifics of ``BaseRNN``; inert while ``output_steps`` is None."""
+    """Encoder–decoder specifics of ``BaseRNN``; inert while ``output_steps`` is None.
+
+    Reads of the class it is mixed into: the parameters, ``network_``, ``input_mean_`` /
+    ``input_scale_``, ``_loss`` and ``predict``."""
 
     def _decoder_arguments(self):
         """The :func:`~skrnn._engine.make_network` arguments of the decoder ({} without)."""

@@ -13,7 +13,10 @@ from ._compat import callback_management_context
 
 class EnsembleMixin:
     """``n_estimators`` single networks trained on the same data; ``BaseRNN._fit`` hands
-    over to ``_fit_ensemble`` when there is more than one."""
+    over to ``_fit_ensemble`` when there is more than one.
+
+    Each member is a clone with ``n_estimators=1`` fitted by ``_fit``; subclasses extend
+    ``_SHARED_FITTED`` and ``_share_label_state`` with their label or target encodings."""
 
     # Fitted attributes every member learns identically from the same data; the ensemble
     # takes them from its first member. Subclasses add their label or target encodings.

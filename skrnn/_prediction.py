@@ -24,7 +24,10 @@ _PREDICT_BUDGET = 64 * 2**20
 
 class PredictionMixin:
     """Raw network outputs of fitted ``BaseRNN`` estimators, which their ``predict``,
-    ``predict_proba`` and ``score`` turn into predictions."""
+    ``predict_proba`` and ``score`` turn into predictions.
+
+    Reads of the class it is mixed into: ``network_``, ``params_``, ``dtype``,
+    ``_transform_input`` and ``_transform_future``."""
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "params_")

@@ -30,7 +30,12 @@ _TINY_WEIGHT_SUM = 1e-20
 
 class StochasticTrainingMixin:
     """Minibatch training of ``params_`` for ``BaseRNN``: the optimizer, the epoch loop,
-    early stopping and the other stopping rules, the per-epoch callbacks."""
+    early stopping and the other stopping rules, the per-epoch callbacks.
+
+    Reads of the class it is mixed into: the parameters, ``network_`` and ``_rng`` (set
+    by ``_initialize``), ``_loss`` and ``_score_raw`` (the subclass hooks),
+    ``_raw_output`` (``PredictionMixin``) and ``_unpack_targets``
+    (``EncoderDecoderMixin``)."""
 
     def _make_optimizer(self):
         n_params, dtype = self.network_.n_params, self.network_.dtype
