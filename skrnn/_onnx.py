@@ -1,11 +1,11 @@
 """Export a fitted RNNRegressor or RNNClassifier to ONNX, with the standard operators.
 
-The graph repeats what ``predict`` does (``skrnn/_base.py``): standardise the input
-channels, group steps into patches, run the stacked (bi)directional recurrent layers with
-ONNX's own ``RNN`` / ``LSTM`` / ``GRU`` operators, pool, apply the dense head, average an
-ensemble's raw outputs, then the output activation (softmax or sigmoid) or the target
-de-standardisation. Built with the ``onnx`` package's helper API alone; ``pip install
-"skrnn[onnx]"`` installs it with ``onnxruntime``.
+The graph repeats what ``predict`` does (``skrnn/_prediction.py``): standardise the
+input channels, group steps into patches, run the stacked (bi)directional recurrent
+layers with ONNX's own ``RNN`` / ``LSTM`` / ``GRU`` operators, pool, apply the dense
+head, average an ensemble's raw outputs, then the output activation (softmax or
+sigmoid) or the target de-standardisation. Built with the ``onnx`` package's helper API
+alone; ``pip install "skrnn[onnx]"`` installs it with ``onnxruntime``.
 
 Layout. skrnn pads ragged sequences at the front (valid steps last); the ONNX recurrent
 operators read each sequence's first ``sequence_lens[i]`` steps. So the exported model
