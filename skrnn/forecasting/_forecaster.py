@@ -122,8 +122,10 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         (None, the default network, or a clone of yours) with ``output_steps=horizon``,
         whose decoder writes the steps in order, each fed the previous one, with
         weights shared across steps instead of one output per step: a path
-        learnt as a sequence (see ``docs/forecast_quality.md`` for how it
-        compared). The covariates of the predicted steps reach the decoder
+        learnt as a sequence. Try it where ``"direct"`` suits; on the
+        development splits of ``docs/forecast_quality.md`` it was level with
+        ``"direct"`` and both were behind ``"recursive"``, the default. The
+        covariates of the predicted steps reach the decoder
         (``n_future_features``), so any window length works with `exog`.
     horizon : int, default=None
         Number of steps the ``"direct"`` or ``"seq2seq"`` model predicts;
