@@ -16,7 +16,7 @@ and the fit + predict CPU time per series.
 the default network trained free-running, ``teacher_forcing=0``); the ratios
 need ``direct`` among them.
 
-Run ``python benchmarks/forecast_strategies.py [--seeds 1] [--dev 1] [--series a,b]
+Run ``python benchmarks/forecast_strategies.py [--seeds 1] [--first-seed 0] [--dev 1] [--series a,b]
 [--strategies a,b] [--output PATH]``.
 """
 
@@ -89,6 +89,7 @@ def to_markdown(mase, seconds):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     parser.add_argument("--dev", type=int, default=1, help="development windows per series (at least 1)")
     parser.add_argument("--series", default=None, help="comma-separated names (default: all)")
     parser.add_argument("--strategies", default=",".join(STRATEGIES), help=f"of {[*STRATEGIES, *VARIANTS]}")
@@ -97,7 +98,7 @@ def main(argv=None):
     series = load_series()
     if args.series:
         series = {name: series[name] for name in args.series.split(",")}
-    mase, seconds = run(series, list(range(args.seeds)), max(1, args.dev), args.strategies.split(","))
+    mase, seconds = run(series, list(range(args.first_seed, args.first_seed + args.seeds)), max(1, args.dev), args.strategies.split(","))
     text = to_markdown(mase, seconds)
     print(text)
     if args.output:
