@@ -2,8 +2,9 @@
 
 Covariates a search would not hand to the scorer, the horizon the model is
 fitted for (:func:`fitted_horizon`) and the steps it must then produce for a
-forecast (:func:`steps_to_model`), the rows a series needs, and the fit of the
-members on the windows.
+forecast (:func:`steps_to_model`), the regressor ``strategy="seq2seq"`` can
+make an encoder–decoder, the rows a series needs, and the fit of the members
+on the windows.
 """
 
 from sklearn import get_config

@@ -7,7 +7,11 @@ any scikit-learn regressor and :class:`~skrnn.RNNRegressor` read). A forecast
 asks it for the window that would predict the next rows if they were known
 (:func:`input_window`), so the covariates a window carries at prediction are
 the ones it carried in training: known-future covariates, ``horizon`` rows
-later than the targets.
+later than the targets. The encoder–decoder of ``strategy="seq2seq"`` reads
+the same windows and targets, its covariates on their own rows and those of
+the predicted rows appended after the window (:func:`seq2seq_windows`, the
+layout of ``RNNRegressor(n_future_features=...)``); :data:`WINDOWS` maps each
+strategy to its windows, for training and prediction alike.
 
 Here `z` is the transformed series, shape (n_rows, n_targets), and `exog`
 its covariates on the same rows, shape (n_rows, n_exog), or None.
