@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseRNN
+from ._engine import sigmoid
 from ._compat import _fit_context
 from ._rollback import unchanged_on_failure
 from ._input import flatten_valid_steps, is_sequence_list
@@ -319,7 +320,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             shifted = raw - raw.max(axis=-1, keepdims=True)
             exp = np.exp(shifted)
             return exp / exp.sum(axis=-1, keepdims=True)
-        return 0.5 * (1.0 + np.tanh(0.5 * raw))  # sigmoid, overflow-free
+        return sigmoid(raw)
 
     def _score_raw(self, raw, Y, lengths, sample_weight):
         if Y.ndim == 3:

@@ -7,6 +7,7 @@ Pure functions on a flat parameter vector; the network layout is a frozen
 optimizers act in place on the same flat vector.
 """
 
+from ._activations import sigmoid
 from ._init import init_params
 from ._network import NetworkSpec, make_network, pool_weights, unpack, unpack_decoder
 from ._optimizers import (
@@ -23,4 +24,4 @@ from ._seq2seq import forward_seq2seq, loss_and_gradient_seq2seq
 __all__ = ["NetworkSpec", "make_network", "init_params", "forward", "loss_and_gradient",
            "forward_seq2seq", "loss_and_gradient_seq2seq", "POOLINGS", "unpack",
            "unpack_decoder", "pool_weights", "AdamOptimizer", "SGDOptimizer",
-           "clip_by_global_norm", "optimizer_state", "optimizer_from_state"]
+           "clip_by_global_norm", "optimizer_state", "optimizer_from_state", "sigmoid"]

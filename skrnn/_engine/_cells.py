@@ -30,6 +30,8 @@ from typing import Callable
 
 import numpy as np
 
+from ._activations import sigmoid_, sigmoid_from_half_
+
 
 BLOCK_BYTES = 1 << 19  # a block's dz should stay in L2
 
@@ -77,25 +79,8 @@ def per_step(array, n):
     return items * (n // len(items)) + items[: n % len(items)]
 
 
-def _sigmoid_from_half_(a, half):
-    """In place sigmoid of x given a = x / 2 (rows pre-halved in the forward GEMM):
-    s(x) = 0.5 * tanh(x / 2) + 0.5. ``half`` is 0.5 as a 0-d array of a's dtype (a
-    Python float costs a conversion on every call)."""
-    np.tanh(a, out=a)
-    np.multiply(a, half, out=a)
-    np.add(a, half, out=a)
-
-
 def _half(buf):
     return np.array(0.5, dtype=buf.dtype)
-
-
-def _sigmoid_(a):
-    """In-place logistic sigmoid with a single tanh call: s(x) = 0.5 * tanh(0.5 x) + 0.5."""
-    np.multiply(a, 0.5, out=a)
-    np.tanh(a, out=a)
-    np.multiply(a, 0.5, out=a)
-    np.add(a, 0.5, out=a)
 
 
 @dataclass(frozen=True)
@@ -156,7 +141,7 @@ def _relu_step(z, h_out):
 
 def _sigmoid_step(z, h_out):
     np.copyto(h_out, z)
-    _sigmoid_(h_out)
+    sigmoid_(h_out)
 
 
 def _tanh_derivative(h, out):
@@ -333,7 +318,7 @@ def _gru_forward_plan(buf):
 
 
 def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp, half):
-    _sigmoid_from_half_(z_sig, half)  # (1), (2)
+    sigmoid_from_half_(z_sig, half)  # (1), (2)
     np.multiply(r, n_h, out=tmp)      # (3) n_t, stored over the n_x block
     np.add(n, tmp, out=n)
     np.tanh(n, out=n)

@@ -41,6 +41,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ._activations import sigmoid
 from ._network import unpack, unpack_decoder
 from ._recurrent import (backward_direction, direction_size, final_state,
                          forward_direction, output_sequence)
@@ -137,7 +138,7 @@ def feedback(kind, raw):
     if kind == "identity":
         return raw
     if kind == "sigmoid":
-        return 0.5 * np.tanh(0.5 * raw) + 0.5
+        return sigmoid(raw)
     e = np.exp(raw - raw.max(axis=0))
     return e / e.sum(axis=0)
 

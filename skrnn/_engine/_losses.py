@@ -8,6 +8,8 @@ sample and valid step) and ``weight`` of shape ``(M,)`` already divided by the n
 
 import numpy as np
 
+from ._activations import sigmoid
+
 
 def squared_error(raw, y, weight):
     """``loss_j = 0.5 * mean_k (y_kj - raw_kj)^2`` (as scikit-learn's MLP)."""
@@ -40,8 +42,7 @@ def sigmoid_cross_entropy(raw, y, weight):
     """
     softplus = np.maximum(raw, 0) + np.log1p(np.exp(-np.abs(raw)))
     per_column = (softplus - y * raw).sum(axis=0)
-    sigmoid = 0.5 * np.tanh(0.5 * raw) + 0.5
-    return float(np.dot(per_column, weight)), (sigmoid - y) * weight
+    return float(np.dot(per_column, weight)), (sigmoid(raw) - y) * weight
 
 
 LOSS_FUNCTIONS = {
