@@ -50,6 +50,55 @@ def default_estimator():
     )
 
 
+class DefaultNetworkParams:
+    """``get_params`` / ``set_params`` of a forecaster whose ``estimator=None`` means a default network.
+
+    A subclass names its default in ``_default_network`` (a function returning
+    it, unfitted). The default's parameters are listed as ``estimator__*``, so a
+    grid can tune them; setting one puts the default in ``estimator`` first.
+    """
+
+    def get_params(self, deep=True):
+        """Parameters of the forecaster; with `deep`, those of its network as ``estimator__*``.
+
+        With ``estimator=None`` the default network's parameters are listed, so
+        they can be tuned.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of the estimator (or of the default network).
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        if deep and self.estimator is None:
+            default = type(self)._default_network()
+            params.update({f"estimator__{k}": v for k, v in default.get_params().items()})
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; ``estimator__*`` with ``estimator=None`` first puts the default network there.
+
+        Parameters
+        ----------
+        **params : dict
+            Forecaster parameters, and ``estimator__<name>`` for the network's.
+
+        Returns
+        -------
+        self : object
+            This forecaster.
+        """
+        tunes_network = any(key.startswith("estimator__") for key in params)
+        if tunes_network and self.estimator is None and "estimator" not in params:
+            self.estimator = type(self)._default_network()
+        return super().set_params(**params)
+
+
 def new_member(estimator, n_channels, random_state=None):
     """An unfitted clone of `estimator` (None: :func:`default_estimator`) for `n_channels` channels.
 

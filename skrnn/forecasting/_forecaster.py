@@ -27,7 +27,7 @@ from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
-from ._ensemble import default_estimator, mean_prediction, new_member
+from ._ensemble import DefaultNetworkParams, default_estimator, mean_prediction, new_member
 from ._fitting import (
     as_encoder_decoder,
     check_exog_reaches_the_scorer,
@@ -61,7 +61,7 @@ from ._windows import WINDOWS, auto_window_length, forecast_direct, forecast_rec
 __all__ = ["RNNForecaster"]
 
 
-class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
+class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
     """Forecast a time series with a regressor trained on windows of its past.
 
     ``fit(y)`` transforms the series (optional log, differencing,
@@ -304,6 +304,8 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
     Freq: MS, Name: sales, dtype: float64
     """
 
+    _default_network = staticmethod(default_estimator)  # what estimator=None means (DefaultNetworkParams)
+
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "window_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -353,47 +355,6 @@ class RNNForecaster(PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
         self.n_estimators = n_estimators
         self.n_calibration_folds = n_calibration_folds
         self.random_state = random_state
-
-    # --- parameters ----------------------------------------------------------------
-
-    def get_params(self, deep=True):
-        """Parameters of the forecaster, and with `deep` those of its network.
-
-        With ``estimator=None`` the parameters of the default network are
-        listed as ``estimator__*``, so that they can be tuned.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the parameters of the estimator (or of the default network).
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-        """
-        params = super().get_params(deep=deep)
-        if deep and self.estimator is None:
-            params.update({f"estimator__{k}": v for k, v in default_estimator().get_params().items()})
-        return params
-
-    def set_params(self, **params):
-        """Set parameters; ``estimator__*`` with ``estimator=None`` first puts the default network there.
-
-        Parameters
-        ----------
-        **params : dict
-            Forecaster parameters, and ``estimator__<name>`` for the network's.
-
-        Returns
-        -------
-        self : RNNForecaster
-            This forecaster.
-        """
-        tunes_network = any(key.startswith("estimator__") for key in params)
-        if tunes_network and self.estimator is None and "estimator" not in params:
-            self.estimator = default_estimator()
-        return super().set_params(**params)
 
     # --- fit -----------------------------------------------------------------------
 

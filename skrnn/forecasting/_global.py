@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._regressor import RNNRegressor
-from ._ensemble import adapt_to_windows
+from ._ensemble import DefaultNetworkParams, adapt_to_windows
 from ._index import INTEGER, future_index
 from ._global_intervals import PanelIntervalsMixin
 from ._global_partial import PanelPartialFitMixin
@@ -53,7 +53,7 @@ def default_global_estimator():
     )
 
 
-class GlobalRNNForecaster(PanelPartialFitMixin, PanelIntervalsMixin, BaseEstimator):
+class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelIntervalsMixin, BaseEstimator):
     """Forecast every series of a panel with one recurrent network trained on all of them.
 
     ``fit(y)`` takes a panel (a long DataFrame with one row per series and
@@ -162,6 +162,8 @@ class GlobalRNNForecaster(PanelPartialFitMixin, PanelIntervalsMixin, BaseEstimat
     {'a': '2024-01', 'b': '2025-06'}
     """
 
+    _default_network = staticmethod(default_global_estimator)  # what estimator=None means (DefaultNetworkParams)
+
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
@@ -205,44 +207,6 @@ class GlobalRNNForecaster(PanelPartialFitMixin, PanelIntervalsMixin, BaseEstimat
         self.target_col = target_col
         self.n_jobs = n_jobs
         self.random_state = random_state
-
-    # --- parameters ----------------------------------------------------------------
-
-    def get_params(self, deep=True):
-        """Parameters of the forecaster; with `deep`, those of its network as ``estimator__*``.
-
-        With ``estimator=None`` the default network's parameters are listed, so they can be tuned.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the network's parameters.
-
-        Returns
-        -------
-        params : dict
-        """
-        params = super().get_params(deep=deep)
-        if deep and self.estimator is None:
-            params.update({f"estimator__{k}": v for k, v in default_global_estimator().get_params().items()})
-        return params
-
-    def set_params(self, **params):
-        """Set parameters; ``estimator__*`` with ``estimator=None`` first puts the default network there.
-
-        Parameters
-        ----------
-        **params : dict
-            Forecaster parameters, and ``estimator__<name>`` for the network's.
-
-        Returns
-        -------
-        self : GlobalRNNForecaster
-        """
-        tunes_network = any(key.startswith("estimator__") for key in params)
-        if tunes_network and self.estimator is None and "estimator" not in params:
-            self.estimator = default_global_estimator()
-        return super().set_params(**params)
 
     # --- fit -----------------------------------------------------------------------
 
