@@ -15,13 +15,21 @@ One idea per module, each used by the one above it:
   strength, KPSS).
 - ``_windows.py``: the alignment of windows and targets (through
   :func:`~skrnn.make_windows`) shared by training and prediction, and the
-  recursive and direct forecasting loops.
-- ``_ensemble.py``: the default network and the members averaged per seed.
+  recursive and direct forecasting loops (``strategy="seq2seq"`` is direct with
+  an encoder–decoder).
+- ``_ensemble.py``: the default network (and the ``estimator__*`` parameters
+  of ``estimator=None``, for both forecasters) and the members averaged per seed.
 - ``_intervals.py``: split-conformal intervals calibrated by backtests inside
   the training data.
 - ``_index.py``: index, frequency and covariate checks; the future index.
 - ``_metrics.py``: MASE and the scorers model selection calls.
 - ``_backtest.py``: rolling-origin evaluation of a forecaster.
+- ``_global.py``: :class:`GlobalRNNForecaster`, one network over every series
+  of a panel; ``partial_fit`` (``_global_partial.py``) and its per-series
+  intervals (``_global_intervals.py``) as mixins; the panel read and checked
+  (``_panel.py``), its covariates (``_panel_inputs.py``), its per-series
+  scaling and windows (``_panel_scaling.py``), ``backtest_panel``
+  (``_panel_backtest.py``).
 """
 
 from ._backtest import backtest
