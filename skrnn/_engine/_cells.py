@@ -240,7 +240,7 @@ def _lstm_factor_plan(buf):
     """Factors of the backward step (one block of steps at a time, see
     :func:`_lstm_backward_plan`): A = o (1 - tanh^2 c), P_o = tanh(c) o (1 - o),
     P_i = g i (1 - i), P_f = c_{t-1} f (1 - f), P_g = i (1 - g^2)."""
-    H, T, B, blk = buf.H, buf.T, buf.B, buf.blk
+    H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
     factor = buf.factor = factor_storage(buf, 4)  # P_o, P_i, P_f, P_g
     dc_from_dh = buf.dc_from_dh = buf.slabs[0]  # A
@@ -334,7 +334,7 @@ def _gru_factor_plan(buf):
     dz_nx = dh (1-z)(1-n^2);             dz_nh = dh (1-z)(1-n^2) r
     and the direct term dh_{t-1} += z * dh.
     """
-    H, T, B, blk = buf.H, buf.T, buf.B, buf.blk
+    H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.hs[:, :T].transpose(1, 0, 2)
     factor = buf.factor = factor_storage(buf, 4)
