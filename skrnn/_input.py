@@ -118,6 +118,31 @@ def _check_one_sequence(x, index, dtype):
     return x
 
 
+def _pad_plain_sequences(sequences, dtype):
+    """The common case of :func:`pad_sequences` at one NumPy call per list, not one
+    ``check_array`` per sequence (~0.2 ms each: a fit on 8,000 short sequences spent
+    1.4 s there): numeric ndarrays of one rank, none empty, as many features each, all
+    finite once cast to ``dtype``. Returns None for anything else, which the
+    per-sequence checks then name (the same messages, the same first offender)."""
+    if not all(type(x) is np.ndarray and x.dtype.kind in "biuf" and x.ndim in (1, 2)
+               for x in sequences):
+        return None
+    shapes = {x.shape[1:] for x in sequences}
+    lengths = np.array([len(x) for x in sequences], dtype=np.intp)
+    if len(shapes) != 1 or 0 in shapes.pop() or not lengths.all():
+        return None
+    # each sequence cast straight to dtype, as check_array's astype does; an overflow
+    # to inf falls back to check_array, which warns and explains it once
+    with np.errstate(over="ignore"):
+        steps = np.concatenate(sequences, dtype=dtype, casting="unsafe")
+    steps = steps.reshape(len(steps), -1)
+    if not np.isfinite(steps).all():
+        return None
+    X = np.zeros((len(sequences), lengths.max(), steps.shape[1]), dtype=dtype)
+    X[valid_step_mask(lengths, X.shape[1])] = steps  # row by row, right-aligned
+    return X, lengths
+
+
 def pad_sequences(sequences, dtype):
     """Validate a list of sequences and right-align them in one zero-padded array.
 
@@ -126,6 +151,9 @@ def pad_sequences(sequences, dtype):
     X : ndarray of shape (n_samples, T_max, n_features)
     lengths : ndarray of shape (n_samples,)
     """
+    padded = _pad_plain_sequences(sequences, dtype)
+    if padded is not None:
+        return padded
     checked = [_check_one_sequence(x, i, dtype) for i, x in enumerate(sequences)]
     n_features = {x.shape[1] for x in checked}
     if len(n_features) > 1:
