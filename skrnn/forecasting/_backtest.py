@@ -23,6 +23,7 @@ def backtest(
     n_splits=5,
     cv=None,
     exog=None,
+    past_exog=None,
     metrics=("mae", "rmse", "mase"),
     refit=True,
     n_jobs=None,
@@ -44,7 +45,12 @@ def backtest(
         Used instead of the above when given (e.g. a ``TimeSeriesSplit``
         with a ``gap`` or ``max_train_size``).
     exog : pandas.DataFrame, default=None
-        Covariates on the index of `y`, cut per fold.
+        Known-future covariates on the index of `y`, cut per fold (the
+        test rows' go to ``predict``).
+    past_exog : pandas.DataFrame, default=None
+        Past-only covariates on the index of `y`: each fold's model gets
+        those of its training rows (through ``fit``, or ``update`` with
+        ``refit=False``) and none of its test rows.
     metrics : sequence of {"mae", "rmse", "mase"}, default=("mae", "rmse", "mase")
         Errors to report per fold (positive, lower is better). MASE uses the
         forecaster's ``seasonal_period_`` and the data its fold's model holds.
@@ -90,22 +96,23 @@ def backtest(
     if not isinstance(y, (pd.Series, pd.DataFrame)):
         y = frame.iloc[:, 0] if frame.shape[1] == 1 and np.ndim(y) == 1 else frame
     exog = _exog_on_index(exog, frame.index)
+    covariates = (exog, _exog_on_index(past_exog, frame.index, "past_exog"))
     cv = TimeSeriesSplit(n_splits=n_splits, test_size=int(horizon)) if cv is None else cv
     splits = list(cv.split(frame))
     if refit:
         rows = Parallel(n_jobs=n_jobs)(
-            delayed(_refitted_fold)(forecaster, y, exog, train, test, metrics) for train, test in splits
+            delayed(_refitted_fold)(forecaster, y, covariates, train, test, metrics) for train, test in splits
         )
     else:
-        rows = _updated_folds(forecaster, y, exog, splits, metrics)
+        rows = _updated_folds(forecaster, y, covariates, splits, metrics)
     return pd.DataFrame(rows).rename_axis("fold")
 
 
-def _exog_on_index(exog, index):
+def _exog_on_index(exog, index, name="exog"):
     """Covariates as a DataFrame the folds can cut; an array is put on `index`."""
     if exog is None or isinstance(exog, (pd.Series, pd.DataFrame)):
         return exog
-    frame, _ = as_frame(exog, name="exog")
+    frame, _ = as_frame(exog, name=name)
     # A wrong length is left for fit to report.
     return frame.set_axis(index) if len(frame) == len(index) else frame
 
@@ -114,27 +121,41 @@ def _rows(data, start, stop):
     return None if data is None else data.iloc[start:stop]
 
 
-def _refitted_fold(forecaster, y, exog, train, test, metrics):
-    model = clone(forecaster)
+def _fit_fold(model, y, covariates, train):
+    """`model` fitted on the rows `train` of `y` and of `covariates`, ``(exog, past_exog)``."""
+    exog, past_exog = (None if data is None else data.iloc[train] for data in covariates)
+    return model.fit(y.iloc[train], exog=exog, **_past_only(past_exog))
+
+
+def _past_only(past_exog, name="past_exog"):
+    """The keyword of the past-only covariates, none without them (as a forecaster was called before them)."""
+    return {} if past_exog is None else {name: past_exog}
+
+
+def _refitted_fold(forecaster, y, covariates, train, test, metrics):
+    """The row of a fold whose model is fitted on its training rows; `covariates` as in :func:`_fit_fold`."""
+    model, exog = clone(forecaster), covariates[0]
     start = time.perf_counter()
-    model.fit(y.iloc[train], exog=None if exog is None else exog.iloc[train])
+    _fit_fold(model, y, covariates, train)
     return _fold_row(model, y, exog, train, test, metrics, time.perf_counter() - start)
 
 
-def _updated_folds(forecaster, y, exog, splits, metrics):
+def _updated_folds(forecaster, y, covariates, splits, metrics):
     """Fit on the first fold's training data, then update through each later fold's."""
-    model, rows, end = clone(forecaster), [], None
+    model, rows, end, (exog, past_exog) = clone(forecaster), [], None, covariates
     for train, test in splits:
         start = time.perf_counter()
         if end is None:
-            model.fit(y.iloc[train], exog=None if exog is None else exog.iloc[train])
+            _fit_fold(model, y, covariates, train)
         elif train[-1] < end:
             raise ValueError(
                 "refit=False moves one model forward: each fold's training data must end "
                 f"no earlier than the previous fold's (row {end}); got row {train[-1]}."
             )
         elif train[-1] > end:
-            model.update(y.iloc[end + 1 : train[-1] + 1], exog_new=_rows(exog, end + 1, train[-1] + 1))
+            new = (end + 1, train[-1] + 1)
+            past_new = _past_only(_rows(past_exog, *new), "past_exog_new")
+            model.update(y.iloc[slice(*new)], exog_new=_rows(exog, *new), **past_new)
         end = train[-1]
         rows.append(_fold_row(model, y, exog, train, test, metrics, time.perf_counter() - start))
     return rows

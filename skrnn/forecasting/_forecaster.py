@@ -27,6 +27,7 @@ from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._covariates import CovariatesMixin
 from ._ensemble import DefaultNetworkParams, default_estimator, mean_prediction, new_member
 from ._fitting import (
     as_encoder_decoder,
@@ -42,7 +43,6 @@ from ._in_sample import InSampleMixin
 from ._index import (
     INTEGER,
     as_frame,
-    check_fit_exog,
     check_future_exog,
     check_values,
     forecast_index,
@@ -52,7 +52,7 @@ from ._index import (
 )
 from ._interval_forecasts import IntervalMixin
 from ._intervals import ConformalCalibration
-from ._levels import LevelTransform, standardization
+from ._levels import LevelTransform
 from ._metrics import seasonal_period_from_freq
 from ._periods import PeriodMixin
 from ._state import object_state, plain_state
@@ -61,7 +61,9 @@ from ._windows import WINDOWS, auto_window_length, forecast_direct, forecast_rec
 __all__ = ["RNNForecaster"]
 
 
-class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator):
+class RNNForecaster(
+    DefaultNetworkParams, CovariatesMixin, PeriodMixin, InSampleMixin, IntervalMixin, BaseEstimator
+):
     """Forecast a time series with a regressor trained on windows of its past.
 
     ``fit(y)`` transforms the series (optional log, differencing,
@@ -321,9 +323,10 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
         "random_state": ["random_state"],
     }
 
-    # Under metadata routing, GridSearchCV hands `exog` to fit and score without
-    # set_*_request calls; predict's `horizon` is an argument, not metadata.
-    __metadata_request__fit = {"exog": True}
+    # Under metadata routing, GridSearchCV hands `exog` to fit and score, and
+    # `past_exog` to fit (scoring needs none: the fitted model holds the values up to
+    # its origin), without set_*_request calls; predict's `horizon` is an argument.
+    __metadata_request__fit = {"exog": True, "past_exog": True}
     __metadata_request__score = {"exog": True}
     __metadata_request__predict = {"horizon": UNUSED, "exog": UNUSED}
 
@@ -359,7 +362,7 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
     # --- fit -----------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)  # the estimator validates itself
-    def fit(self, y, exog=None):
+    def fit(self, y, exog=None, past_exog=None):
         """Fit the regressor on windows of `y`.
 
         Parameters
@@ -378,6 +381,13 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
             must hold numbers (int, float or bool). `y` itself (the same
             index and values) is read as scikit-learn's ``fit(X, y)`` with the
             series as both, and ignored (see Notes).
+        past_exog : pandas.DataFrame or pandas.Series of shape (n_timesteps, n_past_exog), default=None
+            Past-only covariates on the same index as `y`, observed up to the
+            forecast origin and not after it (see Notes). Each window sees
+            them on its own rows, so :meth:`predict` needs no values of them:
+            it reads those of the last window, and :meth:`update` takes the
+            new rows. Needs ``strategy="direct"`` or ``"seq2seq"``. Every
+            column must hold numbers.
 
         Returns
         -------
@@ -391,6 +401,7 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
         values = check_values(frame)
         self.index_kind_, self.freq_ = index_frequency(frame.index)
         exog_values = self._fit_exog(exog, frame.index)
+        past_values = self._fit_past_exog(past_exog, frame.index)
         horizon = fitted_horizon(self.strategy, self.horizon)
         if self.strategy == "seq2seq":
             check_seq2seq_estimator(self.estimator)
@@ -398,28 +409,21 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
         z = self._fit_levels(values)
         self.window_length_ = self._resolve_window_length(len(z), horizon)
         check_length(len(values), self.window_length_, horizon, self.lags_)
-        X, targets = training_windows(self.strategy, z, self._scaled_exog(exog_values), self.window_length_, horizon)
+        rows, exz = self._model_rows(z, past_values), self._scaled_exog(exog_values)
+        X, targets = training_windows(self.strategy, rows, exz, self.window_length_, horizon, values.shape[1])
         self.n_windows_ = X.shape[0]
-        n_channels = values.shape[1] + (0 if exog_values is None else exog_values.shape[1])
-        new_estimator = partial(self._new_estimator, n_channels)
+        new_estimator = partial(self._new_estimator, values.shape[1] + self._n_covariates())
         self.estimators_ = fit_members(new_estimator, X, targets, self.n_estimators, self.random_state)
         self.estimator_ = self.estimators_[0]
         self.target_names_ = list(frame.columns)
         self.cutoff_ = frame.index[-1]
         self._index_name, self._is_series = frame.index.name, is_series
-        self.y_train_, self.exog_train_ = values, exog_values
+        self.y_train_, self.exog_train_, self.past_exog_train_ = values, exog_values, past_values
         min_train = rows_needed(self.window_length_, horizon, self.lags_) + 1
-        self._calibration = ConformalCalibration(self.n_calibration_folds, min_train, values, exog_values)
+        self._calibration = ConformalCalibration(
+            self.n_calibration_folds, min_train, values, exog_values, past_values
+        )
         return self
-
-    def _fit_exog(self, exog, index):
-        """Check the covariates and learn their standardisation; return their values."""
-        if exog is None:
-            self.exog_names_ = self.exog_mean_ = self.exog_scale_ = None
-            return None
-        values, self.exog_names_ = check_fit_exog(exog, index)
-        self.exog_mean_, self.exog_scale_ = standardization(values, self.standardize)
-        return values
 
     def _resolve_seasonal_period(self):
         if self.seasonal_period is not None:
@@ -445,12 +449,6 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
             return self.window_length
         return auto_window_length(self.seasonal_period_, n_transformed, horizon)
 
-    def _scaled_exog(self, exog_values):
-        """Standardised covariates on the rows of the transformed series; None without them."""
-        if exog_values is None:
-            return None
-        return ((exog_values - self.exog_mean_) / self.exog_scale_)[self._levels.n_lost_ :]
-
     def _new_estimator(self, n_channels, random_state=None):
         member = new_member(self.estimator, n_channels, random_state)
         if self.strategy == "seq2seq":
@@ -464,13 +462,15 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
         """Steps the model must produce for a `horizon`-step forecast."""
         return steps_to_model(self.strategy, self.horizon, horizon)
 
-    def _forecast_from(self, origins, n_steps, values, exog_values):
+    def _forecast_from(self, origins, n_steps, values, exog_values, past_values=None):
         """Forecast `n_steps` rows of `values` from each origin (rows ``[:origin]`` known).
 
         Returns an array of shape (n_origins, n_steps, n_targets) in the units of
-        `values`. `exog_values` must cover the rows the model predicts.
+        `values`. `exog_values` must cover the rows the model predicts;
+        `past_values` (the past-only covariates) the rows of `values`, and only
+        those before an origin are read.
         """
-        z, exz = self._levels.transform(values), self._scaled_exog(exog_values)
+        z, exz = self._model_rows(self._levels.transform(values), past_values), self._scaled_exog(exog_values)
         ends = [o - self._levels.n_lost_ for o in origins]  # origins on the transformed rows
         histories = [z[:end] for end in ends]
         exogs = [None if exz is None else exz[: end + self._steps_to_model(n_steps)] for end in ends]
@@ -524,7 +524,7 @@ class RNNForecaster(DefaultNetworkParams, PeriodMixin, InSampleMixin, IntervalMi
         exog_future = check_future_exog(exog, self.exog_names_, model_steps, grid)
         exog_values = None if exog_future is None else np.concatenate([self.exog_train_, exog_future])
         origin = len(self.y_train_)
-        forecast = self._forecast_from([origin], len(index), self.y_train_, exog_values)[0]
+        forecast = self._forecast_from([origin], len(index), self.y_train_, exog_values, self.past_exog_train_)[0]
         return pandas_forecast(forecast, index, self.target_names_, self._is_series)
 
     # --- saving --------------------------------------------------------------------

@@ -4,8 +4,8 @@
 ``update`` (append observations without refitting, so that forecasts start
 after them), ``fitted_values`` and ``residuals`` (one-step predictions of the
 rows a training window predicts). It reads the fitted forecaster's history
-(``y_train_``, ``exog_train_``, the index grid ``index_kind_``, ``freq_``,
-``cutoff_``) and forecasts through its ``_forecast_from`` and
+(``y_train_``, ``exog_train_``, ``past_exog_train_``, the index grid
+``index_kind_``, ``freq_``, ``cutoff_``) and forecasts through its ``_forecast_from`` and
 ``_steps_to_model``, as :meth:`~skrnn.RNNForecaster.predict` does.
 """
 
@@ -26,7 +26,7 @@ from ._index import (
 class InSampleMixin:
     """``update``, ``fitted_values`` and ``residuals`` of a forecaster (see the module docstring)."""
 
-    def update(self, y_new, exog_new=None):
+    def update(self, y_new, exog_new=None, past_exog_new=None):
         """Append new observations, so that forecasts start after them, without refitting.
 
         The fitted network, transforms and standardisation are kept; only the
@@ -46,11 +46,16 @@ class InSampleMixin:
         exog_new : pandas.DataFrame of shape (n_new, n_exog), default=None
             The covariates of the same steps; required when fitted with
             `exog`, refused otherwise.
+        past_exog_new : pandas.DataFrame of shape (n_new, n_past_exog), default=None
+            The past-only covariates of the same steps, observed with them;
+            required when fitted with `past_exog`, refused otherwise. The
+            next forecast reads them in its last window.
 
         Returns
         -------
         self : RNNForecaster
-            This forecaster, its `cutoff_`, `y_train_` and `exog_train_` extended.
+            This forecaster, its `cutoff_`, `y_train_`, `exog_train_` and
+            `past_exog_train_` extended.
         """
         check_is_fitted(self)
         frame, values = observed_values(y_new, self.target_names_, by_name=not self._is_series)
@@ -58,11 +63,16 @@ class InSampleMixin:
             check_continues(self.index_kind_, self.freq_, self.cutoff_, frame.index)
         grid = (self.index_kind_, self.freq_, self.cutoff_)
         exog_values = check_future_exog(exog_new, self.exog_names_, len(values), grid, exact=True)
+        past_values = check_future_exog(
+            past_exog_new, self.past_exog_names_, len(values), grid, exact=True, name="past_exog"
+        )
         y_train = np.concatenate([self.y_train_, values])
         self._levels.transform(y_train)  # refuses values the fitted transforms cannot take
         self.y_train_ = y_train
         if exog_values is not None:
             self.exog_train_ = np.concatenate([self.exog_train_, exog_values])
+        if past_values is not None:
+            self.past_exog_train_ = np.concatenate([self.past_exog_train_, past_values])
         self.cutoff_ = future_index(*grid, len(values))[-1]
         return self
 
@@ -103,7 +113,8 @@ class InSampleMixin:
         check_is_fitted(self)
         n_rows, steps = len(self.y_train_), self._steps_to_model(1)
         origins = np.arange(self.window_length_ + self._levels.n_lost_, n_rows - steps + 1)
-        return origins, self._forecast_from(origins, 1, self.y_train_, self.exog_train_)[:, 0]
+        forecast = self._forecast_from(origins, 1, self.y_train_, self.exog_train_, self.past_exog_train_)
+        return origins, forecast[:, 0]
 
     def _in_sample_frame(self, rows, values):
         index = past_index(self.index_kind_, self.freq_, self.cutoff_, len(self.y_train_), self._index_name)

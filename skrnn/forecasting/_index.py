@@ -257,57 +257,58 @@ def target_passed_twice(y, exog):
     return bool(np.array_equal(np.asarray(y), np.asarray(exog)))
 
 
-def check_fit_exog(exog, index):
+def check_fit_exog(exog, index, name="exog"):
     """Covariates of the training rows as float64 values, and their column names.
 
     `exog` must have one row per row of the training index (and that very
-    index when it is a pandas object).
+    index when it is a pandas object); `name` is the argument's, for the errors.
     """
-    frame, _ = as_frame(exog, name="exog")
+    frame, _ = as_frame(exog, name=name)
     if len(frame) != len(index):
-        raise ValueError(f"exog has {len(frame)} rows but y has {len(index)}; they must share the index.")
+        raise ValueError(f"{name} has {len(frame)} rows but y has {len(index)}; they must share the index.")
     if isinstance(exog, (pd.Series, pd.DataFrame)) and not frame.index.equals(index):
-        raise ValueError("exog's index does not match y's index; align them first.")
-    return check_values(frame, name="exog"), list(frame.columns)
+        raise ValueError(f"{name}'s index does not match y's index; align them first.")
+    return check_values(frame, name=name), list(frame.columns)
 
 
-def check_future_exog(exog, names, n_steps, grid, exact=False):
+def check_future_exog(exog, names, n_steps, grid, exact=False, name="exog"):
     """The first `n_steps` rows of future covariates as float64 values.
 
-    `names` are the columns seen in fit (None when fitted without exog) and
+    `names` are the columns seen in fit (None when fitted without them) and
     `grid` the ``(kind, freq, last)`` of the training index, which a pandas
-    `exog` must continue. With `exact`, `exog` must have `n_steps` rows, no more.
+    `exog` must continue. With `exact`, `exog` must have `n_steps` rows, no
+    more. `name` is the argument of ``fit`` they go with, for the errors.
     """
     if names is None:
         if exog is not None:
-            raise ValueError("exog was given but the forecaster was fitted without exog.")
+            raise ValueError(f"{name} was given but the forecaster was fitted without {name}.")
         return None
     if exog is None:
         raise ValueError(
-            f"the forecaster was fitted with exog: pass the exog of the {n_steps} future "
+            f"the forecaster was fitted with {name}: pass the {name} of the {n_steps} future "
             "steps (on the future index)."
         )
-    frame, _ = as_frame(exog, name="exog")
+    frame, _ = as_frame(exog, name=name)
     if len(frame) < n_steps:
-        raise ValueError(f"exog has {len(frame)} rows; the forecast needs {n_steps} future rows.")
+        raise ValueError(f"{name} has {len(frame)} rows; the forecast needs {n_steps} future rows.")
     if exact and len(frame) != n_steps:
-        raise ValueError(f"exog has {len(frame)} rows; it needs one per new step, {n_steps}.")
+        raise ValueError(f"{name} has {len(frame)} rows; it needs one per new step, {n_steps}.")
     frame = frame.iloc[:n_steps]
     if isinstance(exog, (pd.Series, pd.DataFrame)):
-        _check_future_exog_frame(frame, names, future_index(*grid, n_steps))
+        _check_future_exog_frame(frame, names, future_index(*grid, n_steps), name)
     elif frame.shape[1] != len(names):
-        raise ValueError(f"exog has {frame.shape[1]} columns; fit saw {len(names)}.")
-    return check_values(frame, name="exog")
+        raise ValueError(f"{name} has {frame.shape[1]} columns; fit saw {len(names)}.")
+    return check_values(frame, name=name)
 
 
-def _check_future_exog_frame(frame, names, expected):
+def _check_future_exog_frame(frame, names, expected, name):
     if not frame.index.equals(expected):
         raise ValueError(
-            f"exog's index is misaligned: it must start at {expected[0]} (one step "
+            f"{name}'s index is misaligned: it must start at {expected[0]} (one step "
             f"after the training data) and follow the frequency; got {frame.index[0]}."
         )
     if list(frame.columns) != names:
-        raise ValueError(f"exog's columns {list(frame.columns)} differ from those seen in fit {names}.")
+        raise ValueError(f"{name}'s columns {list(frame.columns)} differ from those seen in fit {names}.")
 
 
 def grid_state(kind, freq, last):

@@ -113,5 +113,5 @@ class IntervalMixin:
             difference=self.difference_,
         )
         y = pd.DataFrame(self.y_train_[:n_train])
-        exog = None if self.exog_train_ is None else pd.DataFrame(self.exog_train_[:n_train])
-        return model.fit(y, exog=exog)
+        exog, past = (None if v is None else pd.DataFrame(v[:n_train]) for v in (self.exog_train_, self.past_exog_train_))
+        return model.fit(y, exog=exog, past_exog=past)

@@ -76,7 +76,8 @@ def calibration_folds(n_rows, n_steps, n_folds, min_train):
 class ConformalCalibration:
     """Backtest residuals of a fitted forecaster, computed on first use and kept.
 
-    The forecaster provides its training data (``y_train_``, ``exog_train_``),
+    The forecaster provides its training data (``y_train_``, ``exog_train_``,
+    ``past_exog_train_``),
     a copy refitted on its first rows (``_calibration_model(n_train)``) and
     forecasts from origins inside a series (``_forecast_from``). Residuals
     are kept per number of steps and not reused for shorter horizons: fewer
@@ -89,15 +90,16 @@ class ConformalCalibration:
         Number of calibration folds.
     min_train : int
         Fewest rows a fold model can be fitted on.
-    y, exog : ndarray
-        The training data of the forecaster (``exog`` None without
-        covariates): the calibration stays on them when ``update`` adds rows.
+    y, exog, past : ndarray
+        The training data of the forecaster (``exog`` and ``past`` None
+        without known-future or past-only covariates): the calibration stays
+        on them when ``update`` adds rows.
     """
 
-    def __init__(self, n_folds, min_train, y, exog):
+    def __init__(self, n_folds, min_train, y, exog, past=None):
         self.n_folds = n_folds
         self.min_train = min_train
-        self.y, self.exog = y, exog
+        self.y, self.exog, self.past = y, exog, past
         self._residuals = {}
         self._models = {}
 
@@ -111,7 +113,7 @@ class ConformalCalibration:
         y, exog = self.y, self.exog
         residuals = []
         for n_train, origins in calibration_folds(len(y), n_steps, self.n_folds, self.min_train):
-            forecast = self._model(forecaster, n_train)._forecast_from(origins, n_steps, y, exog)
+            forecast = self._model(forecaster, n_train)._forecast_from(origins, n_steps, y, exog, self.past)
             truth = np.stack([y[o : o + n_steps] for o in origins])
             residuals.append(np.abs(truth - forecast))
         return np.concatenate(residuals)

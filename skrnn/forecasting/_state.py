@@ -7,13 +7,17 @@
 transform and the calibration cache become dicts, so that skops needs to trust
 no pandas type and no private skrnn class (docs/persistence.md). The
 calibration's copy of the training values is the array ``y_train_`` until
-``update``: it is then saved once, and ``y_is_train`` / ``exog_is_train`` say
-which arrays to share again on loading.
+``update``: it is then saved once, and ``y_is_train`` / ``exog_is_train`` /
+``past_is_train`` say which arrays to share again on loading. A forecaster
+saved before past-only covariates existed loads as one fitted without them.
 """
 
 from ._index import grid_from_state, grid_state
 from ._intervals import ConformalCalibration
 from ._levels import LevelTransform
+
+# The calibration's copies of the training data, and the fitted attribute each starts as.
+_CALIBRATION_DATA = (("y", "y_train_"), ("exog", "exog_train_"), ("past", "past_exog_train_"))
 
 
 def plain_state(state):
@@ -34,7 +38,7 @@ def plain_state(state):
 def _plain_calibration(calibration, state):
     """The calibration's fields, its data replaced by a flag where it is the training data."""
     fields = dict(vars(calibration))
-    for name, train in (("y", "y_train_"), ("exog", "exog_train_")):
+    for name, train in _CALIBRATION_DATA:
         fields[f"{name}_is_train"] = fields[name] is state[train]
         if fields[f"{name}_is_train"]:
             fields[name] = None
@@ -48,10 +52,13 @@ def object_state(state):
         state["freq_"], state["cutoff_"] = grid_from_state(state.pop("_grid"))
     if isinstance(state.get("_levels"), dict):
         state["_levels"] = _instance(LevelTransform, state["_levels"])
+    if "cutoff_" in state:  # fitted before past-only covariates existed: fitted without them
+        for name in ("past_exog_names_", "past_exog_mean_", "past_exog_scale_", "past_exog_train_"):
+            state.setdefault(name, None)
     if isinstance(state.get("_calibration"), dict):
-        fields = dict(state["_calibration"])
-        for name, train in (("y", "y_train_"), ("exog", "exog_train_")):
-            if fields.pop(f"{name}_is_train"):
+        fields = {"past": None, **state["_calibration"]}
+        for name, train in _CALIBRATION_DATA:
+            if fields.pop(f"{name}_is_train", False):
                 fields[name] = state[train]
         state["_calibration"] = _instance(ConformalCalibration, fields)
     return state

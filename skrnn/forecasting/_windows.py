@@ -15,6 +15,10 @@ strategy to its windows, for training and prediction alike.
 
 Here `z` is the transformed series, shape (n_rows, n_targets), and `exog`
 its covariates on the same rows, shape (n_rows, n_exog), or None.
+Past-only covariates travel as extra channels of `z` (``_covariates.py``):
+a window holds them on its own rows only, never on the rows it predicts,
+whose placeholders are zeros; :func:`training_windows` drops them from the
+targets.
 """
 
 import numpy as np
@@ -83,10 +87,23 @@ def step_targets(targets, horizon, n_targets):
 WINDOWS = {"recursive": supervised_windows, "direct": supervised_windows, "seq2seq": seq2seq_windows}
 
 
-def training_windows(strategy, z, exog, window_length, horizon):
-    """The flattened windows of `strategy` and their targets, as its model reads them."""
+def training_windows(strategy, z, exog, window_length, horizon, n_targets=None):
+    """The flattened windows of `strategy` and their targets, as its model reads them.
+
+    The first `n_targets` channels of `z` (None: all) are targets; any after
+    them are past-only covariates, inputs of the window but not targets.
+    """
     X, targets = WINDOWS[strategy](z, exog, window_length, horizon)
-    return X, step_targets(targets, horizon, z.shape[1]) if strategy == "seq2seq" else targets
+    if n_targets is not None and n_targets < z.shape[1]:
+        targets = _first_channels(targets, horizon, z.shape[1], n_targets)
+    n_targets = z.shape[1] if n_targets is None else n_targets
+    return X, step_targets(targets, horizon, n_targets) if strategy == "seq2seq" else targets
+
+
+def _first_channels(targets, horizon, n_channels, n_targets):
+    """Flattened time-major targets of `n_channels` channels cut to the first `n_targets` (1-D for one output)."""
+    flat = targets.reshape(len(targets), horizon, n_channels)[:, :, :n_targets].reshape(len(targets), -1)
+    return flat[:, 0] if flat.shape[1] == 1 else flat
 
 
 def input_window(history, exog, window_length, horizon, windows=supervised_windows):
@@ -144,13 +161,14 @@ def forecast_direct(predict, histories, exogs, window_length, horizon, n_steps, 
     """Forecast the first `n_steps` of the `horizon` rows a direct model predicts at once.
 
     Parameters are those of :func:`forecast_recursive`, each of `exogs`
-    covering `horizon` steps after its history; `windows` cuts the inputs
+    covering `horizon` steps after its history, which may carry past-only
+    covariates after its target channels; `windows` cuts the inputs
     (:func:`seq2seq_windows` for an encoder–decoder, whose predictions of
     shape (n, horizon[, n_targets]) are read as the flattened ones).
     """
-    n, n_targets = len(histories), histories[0].shape[1]
     X = np.stack([input_window(h, e, window_length, horizon, windows) for h, e in zip(histories, exogs)])
-    return np.asarray(predict(X)).reshape(n, horizon, n_targets)[:, :n_steps]
+    # -1: the targets' channels, fewer than the histories' when they carry past-only covariates
+    return np.asarray(predict(X)).reshape(len(histories), horizon, -1)[:, :n_steps]
 
 
 def _head(exog, n_rows):
