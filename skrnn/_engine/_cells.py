@@ -5,20 +5,26 @@ pre-activations come from ONE fused GEMM done by the caller,
 ``z_t = W [x_t; 1; h_{t-1}]`` of shape ``(G * H, B)``, so every gate block ``z[k*H:(k+1)*H]``
 is a contiguous ``(H, B)`` array. The cells only do the element-wise part.
 
-A cell is described by a :class:`Cell` record:
+A cell is described by a :class:`Cell` record. Its functions read the buffers that
+:mod:`skrnn._engine._recurrent` carved from its buffer table (``Z``, ``hs``, ``dZ``,
+``slabs``, ...) and write only into them; they set no attribute on the namespace:
 
 * ``forward_plan(buffers)`` hoists all slicing out of the time loop and returns one argument
   tuple per step for ``forward_step(*args)``; the step activates ``z`` in place (it becomes
   the cache) and writes ``h_t`` into the slot the caller gives it.
-* ``factor_plan(buffers)`` allocates, for ONE block of ``buffers.blk`` steps, the
-  derivative factors that do not depend on the incoming gradient (in the layout of
-  ``dz``, see :func:`factor_storage`; its scratch comes from ``buffers.slabs``) and
-  returns ``fill(steps)``, which the backward pass calls before each block (vectorised
-  over the block, from the forward caches).
-* ``backward_plan(buffers)`` returns one argument tuple per step for
+* ``factor_plan(buffers)`` returns ``(factors, fill)``: ``factors``, views of the
+  derivative factors that do not depend on the incoming gradient, for ONE block of
+  ``buffers.blk`` steps, over ``buffers.dZ`` in the layout of ``dz`` (see
+  :func:`factor_view`; the LSTM adds one slab of ``buffers.slabs``), and ``fill(steps)``,
+  which the backward pass calls before each block (vectorised over the block, from the
+  forward caches, with ``buffers.slabs`` as scratch).
+* ``backward_plan(buffers, factors)`` returns one argument tuple per step for
   ``backward_step(dh, *args)``, which turns the step's factors into ``dz_t`` in place
   (and updates the cell's own carries). Block-sized buffers are cycled: step ``t`` uses
   slot ``t % blk`` (blocks start at multiples of ``blk``, see :func:`step_blocks`).
+
+Below, each cell's functions sit together under its numbered equations, and each line of
+arithmetic names the equation it computes.
 
 Masking, truncation, stacking and bidirectionality are handled once, above the cells, in
 :mod:`skrnn._engine._recurrent`.
@@ -52,14 +58,11 @@ def step_blocks(T, blk):
     return [slice(a, min(a + blk, T)) for a in range(0, T, blk)]
 
 
-def factor_storage(buf, n_blocks):
-    """One block's backward factors, stored step-major in the layout of dz,
-    (blk, n_blocks * H, B): each backward step turns factor_t into dz_t in place
-    (dz = factor * dh) on contiguous (., B) arrays. Returns the (blk, n_blocks, H, B)
-    view."""
-    H, blk, B = buf.H, buf.blk, buf.B
-    buf.dZ = buf.ws.empty((blk, n_blocks * H, B))
-    return buf.dZ.reshape(blk, n_blocks, H, B)
+def factor_view(buf, n_blocks):
+    """One block's backward factors over ``buf.dZ`` (blk, n_blocks * H, B), stored
+    step-major in the layout of dz so that each backward step turns factor_t into dz_t in
+    place (dz = factor * dh) on contiguous (., B) arrays: the (blk, n_blocks, H, B) view."""
+    return buf.dZ.reshape(buf.blk, n_blocks, buf.H, buf.B)
 
 
 def _local(s):
@@ -106,7 +109,7 @@ class Cell:
     keeps_gates : bool
         Whether the activated gates are the backward cache (kept for every step).
     factor_slabs : int
-        ``(blk, H, B)`` slabs of ``buf.slabs`` that ``factor_plan`` uses as scratch.
+        ``(blk, H, B)`` slabs of ``buf.slabs`` that ``factor_plan`` uses.
     forward_plan, forward_step, factor_plan, backward_plan, backward_step : callable
     """
 
@@ -127,35 +130,40 @@ class Cell:
 
 
 # ----------------------------------------------------------------------------------------
-# Elman: h_t = act(W x_t + U h_{t-1} + b)
+# Elman, act in {tanh, relu, sigmoid}
+#   forward   (1) a_t = W x_t + U h_{t-1} + b           (the caller's GEMM, into z)
+#             (2) h_t = act(a_t)
+#   factor    (3) F_t = act'(a_t), from h_t alone: tanh 1 - h_t^2, relu 1[h_t > 0],
+#                 sigmoid h_t (1 - h_t)                  (no gate cache: Z is one slot)
+#   backward  (4) dz_t = F_t * dh_t                      (dh_t from above and U^T dz_{t+1})
 # ----------------------------------------------------------------------------------------
 
 
 def _tanh_step(z, h_out):
-    np.tanh(z, out=h_out)
+    np.tanh(z, out=h_out)  # (2)
 
 
 def _relu_step(z, h_out):
-    np.maximum(z, 0, out=h_out)
+    np.maximum(z, 0, out=h_out)  # (2)
 
 
 def _sigmoid_step(z, h_out):
-    np.copyto(h_out, z)
+    np.copyto(h_out, z)  # (2)
     sigmoid_(h_out)
 
 
 def _tanh_derivative(h, out):
-    """act'(a) from h = tanh(a): 1 - h^2."""
+    """(3) act'(a) from h = tanh(a): 1 - h^2."""
     _one_minus_square(h, out)
 
 
 def _relu_derivative(h, out):
-    """act'(a) from h = relu(a): 1[h > 0]."""
+    """(3) act'(a) from h = relu(a): 1[h > 0]."""
     np.greater(h, 0, out=out)
 
 
 def _sigmoid_derivative(h, out):
-    """act'(a) from h = sigmoid(a): h (1 - h)."""
+    """(3) act'(a) from h = sigmoid(a): h (1 - h)."""
     np.subtract(1, h, out=out)
     np.multiply(out, h, out=out)
 
@@ -172,21 +180,21 @@ def _elman_forward_plan(buf):
 
 
 def _elman_factor_plan(buf, derivative):
-    """factor_t = act'(a_t), computed from h_t (dz_t = factor_t * dh_t)."""
-    factor = buf.factor = factor_storage(buf, 1)
+    """(3) F_t = act'(a_t) over buf.dZ, one block at a time."""
+    factor = factor_view(buf, 1)
     h_seq = buf.hs[:, 1:].transpose(1, 0, 2)
 
     def fill(s):
-        derivative(h_seq[s], factor[_local(s), 0])
-    return fill
+        derivative(h_seq[s], factor[_local(s), 0])  # (3)
+    return factor, fill
 
 
-def _elman_backward_plan(buf):
-    return [(dz,) for dz in per_step(buf.factor, buf.T)]
+def _elman_backward_plan(buf, factor):
+    return [(dz,) for dz in per_step(factor, buf.T)]
 
 
 def _elman_backward_step(dh, dz):
-    np.multiply(dz, dh, out=dz)  # dz_t = act'(a_t) * dh_t, in place over the factor
+    np.multiply(dz, dh, out=dz)  # (4) dz_t = F_t * dh_t, in place over the factor
 
 
 @functools.lru_cache(maxsize=None)  # one record per activation, not one per engine call
@@ -208,9 +216,20 @@ def elman_cell(activation):
 # ----------------------------------------------------------------------------------------
 # LSTM, blocks ordered [o, i, f, g] so the three sigmoid gates are contiguous (one tanh
 # call) and the three gates driven by dc are contiguous too (one multiply in backward).
-#   (1) o_t = s(W_o x_t + U_o h_{t-1} + b_o)     (2) i_t = s(W_i x_t + U_i h_{t-1} + b_i)
-#   (3) f_t = s(W_f x_t + U_f h_{t-1} + b_f)     (4) g_t = tanh(W_g x_t + U_g h_{t-1} + b_g)
-#   (5) c_t = f_t * c_{t-1} + i_t * g_t          (6) h_t = o_t * tanh(c_t)
+#   forward   (1) o_t = s(W_o x_t + U_o h_{t-1} + b_o)
+#             (2) i_t = s(W_i x_t + U_i h_{t-1} + b_i)
+#             (3) f_t = s(W_f x_t + U_f h_{t-1} + b_f)
+#             (4) g_t = tanh(W_g x_t + U_g h_{t-1} + b_g)
+#             (5) c_t = f_t * c_{t-1} + i_t * g_t        (6) h_t = o_t * tanh(c_t)
+#             with s(x) = 0.5 tanh(x / 2) + 0.5 on rows the caller's GEMM pre-halved
+#   factors, known after the forward pass (s' = s (1 - s)), per block:
+#             (7) A_t = o_t (1 - tanh^2 c_t)             (8) P_o = tanh(c_t) o_t (1 - o_t)
+#             (9) P_i = g_t i_t (1 - i_t)    (10) P_f = c_{t-1} f_t (1 - f_t)
+#             (11) P_g = i_t (1 - g_t^2)
+#   backward, dc_carry = dL/dc_t through c_{t+1} (0 after the last step):
+#             (12) dc_t = dh_t * A_t + dc_carry          (from (6), and (5) at t + 1)
+#             (13) dz_o = dh_t * P_o                     (14) dz_{i,f,g} = dc_t * P_{i,f,g}
+#             (15) dc_carry <- dc_t * f_t                (dL/dc_{t-1} through (5))
 # ----------------------------------------------------------------------------------------
 
 LSTM_FORGET_BLOCK = 2
@@ -237,13 +256,12 @@ def _lstm_forward_step(z, z_sig, g, o, i, f, c_prev, c_out, tc_out, h_out, tmp, 
 
 
 def _lstm_factor_plan(buf):
-    """Factors of the backward step (one block of steps at a time, see
-    :func:`_lstm_backward_plan`): A = o (1 - tanh^2 c), P_o = tanh(c) o (1 - o),
-    P_i = g i (1 - i), P_f = c_{t-1} f (1 - f), P_g = i (1 - g^2)."""
+    """Factors (8)-(11) over buf.dZ and (7) A in the first slab, one block at a time;
+    returns ``((factor, A), fill)``."""
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
-    factor = buf.factor = factor_storage(buf, 4)  # P_o, P_i, P_f, P_g
-    dc_from_dh = buf.dc_from_dh = buf.slabs[0]  # A
+    factor = factor_view(buf, 4)  # P_o, P_i, P_f, P_g
+    dc_from_dh = buf.slabs[0]  # A
     scratch = buf.slabs[1:4].transpose(1, 0, 2, 3)  # (blk, 3, H, B)
 
     def fill(s):
@@ -252,38 +270,31 @@ def _lstm_factor_plan(buf):
         o, i, g, tc = gates[s, 0], gates[s, 1], gates[s, 3], buf.TC[s]
         np.subtract(1, sig, out=d_sig)  # s (1 - s) for o, i, f at once
         np.multiply(d_sig, sig, out=d_sig)
-        np.multiply(d_sig[:, 0], tc, out=f[:, 0])
-        np.multiply(d_sig[:, 1], g, out=f[:, 1])
-        np.multiply(d_sig[:, 2], buf.C[s], out=f[:, 2])
+        np.multiply(d_sig[:, 0], tc, out=f[:, 0])  # (8) P_o
+        np.multiply(d_sig[:, 1], g, out=f[:, 1])  # (9) P_i
+        np.multiply(d_sig[:, 2], buf.C[s], out=f[:, 2])  # (10) P_f; C[s] = c_{t-1}
         tmp = d_sig[:, 0]
-        _one_minus_square(g, tmp)
+        _one_minus_square(g, tmp)  # (11) P_g
         np.multiply(tmp, i, out=f[:, 3])
-        _one_minus_square(tc, tmp)
+        _one_minus_square(tc, tmp)  # (7) A
         np.multiply(tmp, o, out=dc_from_dh[loc])
-    return fill
+    return (factor, dc_from_dh), fill
 
 
-def _lstm_backward_plan(buf):
-    """Per step, with the factors of :func:`_lstm_factor_plan`:
-
-    dc_t = dh_t * o_t (1 - tanh^2 c_t) + dc_carry        (from (6) and (5) at t+1)
-    dz_o = dh_t * tanh(c_t) o (1 - o)
-    dz_i = dc_t * g i (1 - i);  dz_f = dc_t * c_{t-1} f (1 - f);  dz_g = dc_t * i (1 - g^2)
-    dc_carry <- dc_t * f_t
-    """
-    T, factor = buf.T, buf.factor
+def _lstm_backward_plan(buf, factors):
+    T, (factor, dc_from_dh) = buf.T, factors
     f = buf.Z.reshape(T, 4, buf.H, buf.B)[:, 2]
-    return list(zip(per_step(buf.dc_from_dh, T), per_step(factor[:, 0], T),
+    return list(zip(per_step(dc_from_dh, T), per_step(factor[:, 0], T),
                     per_step(factor[:, 1:], T), f, [buf.dc] * T, [buf.dc_carry] * T))
 
 
 def _lstm_backward_step(dh, dc_from_dh, dz_o, dz_ifg, f, dc, dc_carry):
     """dz_o and dz_ifg hold the factors P_o and P_i, P_f, P_g on entry."""
-    np.multiply(dh, dc_from_dh, out=dc)
+    np.multiply(dh, dc_from_dh, out=dc)  # (12) dc_t = dh_t * A_t + dc_carry
     np.add(dc, dc_carry, out=dc)
-    np.multiply(dz_o, dh, out=dz_o)
-    np.multiply(dz_ifg, dc, out=dz_ifg)
-    np.multiply(dc, f, out=dc_carry)
+    np.multiply(dz_o, dh, out=dz_o)  # (13)
+    np.multiply(dz_ifg, dc, out=dz_ifg)  # (14)
+    np.multiply(dc, f, out=dc_carry)  # (15)
 
 
 LSTM = Cell(
@@ -303,9 +314,17 @@ LSTM = Cell(
 # wasted multiply-adds per column; b_hn and b_in fall out as the bias column of the n_h and
 # n_x blocks. n_x comes last so that the backward pass, which only needs U^T dz_t per step,
 # and the weight gradient skip its zero hidden columns (``n_hidden_blocks = 3``).
-#   (1) r_t = s(W_r x_t + U_r h_{t-1} + b_r)     (2) z_t = s(W_z x_t + U_z h_{t-1} + b_z)
-#   (3) n_t = tanh(W_n x_t + b_in + r_t * (U_n h_{t-1} + b_hn))
-#   (4) h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+#   forward   (1) r_t = s(W_r x_t + U_r h_{t-1} + b_r)
+#             (2) z_t = s(W_z x_t + U_z h_{t-1} + b_z)
+#             (3) n_t = tanh(n_x + r_t * n_h), with the blocks n_x = W_n x_t + b_in
+#                 and n_h = U_n h_{t-1} + b_hn
+#             (4) h_t = (1 - z_t) * n_t + z_t * h_{t-1} = n_t + z_t * (h_{t-1} - n_t)
+#             with s(x) = 0.5 tanh(x / 2) + 0.5 on rows the caller's GEMM pre-halved
+#   factors, known after the forward pass: every block of dz_t is dh_t times one of
+#             (5) F_nx = (1 - z_t)(1 - n_t^2)      (6) F_nh = F_nx * r_t
+#             (7) F_r = F_nh * n_h (1 - r_t)       (8) F_z = (h_{t-1} - n_t) z_t (1 - z_t)
+#   backward  (9) dz_t = F_t * dh_t, all four blocks
+#             (10) dh_{t-1} += z_t * dh_t, the direct term besides U^T dz_t
 # ----------------------------------------------------------------------------------------
 
 
@@ -328,16 +347,11 @@ def _gru_forward_step(z_sig, r, u, n, n_h, h_prev, h_out, tmp, half):
 
 
 def _gru_factor_plan(buf):
-    """Every block of dz_t is dh_t times a factor known after the forward pass:
-
-    dz_r = dh (1-z)(1-n^2) n_h r(1-r);   dz_z = dh (h_{t-1} - n) z(1-z)
-    dz_nx = dh (1-z)(1-n^2);             dz_nh = dh (1-z)(1-n^2) r
-    and the direct term dh_{t-1} += z * dh.
-    """
+    """Factors (5)-(8) over buf.dZ, one block at a time; returns ``(factor, fill)``."""
     H, T, B = buf.H, buf.T, buf.B
     gates = buf.Z.reshape(T, 4, H, B)
     h_prev = buf.hs[:, :T].transpose(1, 0, 2)
-    factor = buf.factor = factor_storage(buf, 4)
+    factor = factor_view(buf, 4)  # F_r, F_z, F_nh, F_nx
     scratch = buf.slabs[:2]
 
     def fill(s):
@@ -346,25 +360,25 @@ def _gru_factor_plan(buf):
         (a, b), f = scratch[:, loc], factor[loc]
         _one_minus_square(n, a)
         np.subtract(1, u, out=b)
-        np.multiply(a, b, out=f[:, 3])          # dz_nx: (1-z)(1-n^2)
-        np.multiply(f[:, 3], r, out=f[:, 2])    # dz_nh
+        np.multiply(a, b, out=f[:, 3])          # (5) F_nx = (1-z)(1-n^2)
+        np.multiply(f[:, 3], r, out=f[:, 2])    # (6) F_nh
         np.subtract(1, r, out=a)
         np.multiply(a, n_h, out=a)
-        np.multiply(f[:, 2], a, out=f[:, 0])
+        np.multiply(f[:, 2], a, out=f[:, 0])    # (7) F_r
         np.multiply(b, u, out=b)                # z (1 - z)
         np.subtract(h_prev[s], n, out=a)
-        np.multiply(a, b, out=f[:, 1])
-    return fill
+        np.multiply(a, b, out=f[:, 1])          # (8) F_z
+    return factor, fill
 
 
-def _gru_backward_plan(buf):
+def _gru_backward_plan(buf, factor):
     u = buf.Z.reshape(buf.T, 4, buf.H, buf.B)[:, 1]
-    return list(zip(per_step(buf.factor, buf.T), u, [buf.dh_direct] * buf.T))
+    return list(zip(per_step(factor, buf.T), u, [buf.dh_direct] * buf.T))
 
 
 def _gru_backward_step(dh, dz, u, dh_direct):
-    np.multiply(dz, dh, out=dz)  # in place over the factor
-    np.multiply(u, dh, out=dh_direct)
+    np.multiply(dz, dh, out=dz)  # (9) in place over the factor
+    np.multiply(u, dh, out=dh_direct)  # (10), added by the caller
 
 
 GRU = Cell(

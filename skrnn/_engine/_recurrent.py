@@ -32,58 +32,88 @@ from types import SimpleNamespace
 import numpy as np
 
 from ._cells import GRU, block_steps, gru_structural_zeros, per_step, step_blocks
-from ._workspace import ALIGN, Workspace
+from ._workspace import Workspace, table_size
 
 
 SPLIT_GEMM_MIN_WORK = 1 << 17
 
 
-def direction_size(cell, F, H, T, B, keep_cache, need_dx, itemsize):
-    """Elements one layer-direction carves from its workspace (forward + backward).
+def _forward_table(cell, F, H, T, B, keep_cache, blk):
+    """The buffers :func:`forward_direction` carves, name -> shape, in carving order."""
+    table = {
+        "hs": (H, T + 1, B),  # hs[:, t] = h_{t-1}, kept for every step
+        "xh": (blk + 1, F + 1 + H, B),  # slot i: [x_t; 1; h_{t-1}] of a block's step i
+        # gates are the cache of LSTM and GRU; Elman's derivative comes from h_t alone
+        "Z": (T if keep_cache and cell.keeps_gates else 1, cell.n_blocks * H, B),
+        "tmp": (H, B),
+    }
+    if cell.has_c:  # c_t and tanh c_t; inference ping-pongs c between two slots
+        table["C"] = (T + 1 if keep_cache else 2, H, B)
+        table["TC"] = (T if keep_cache else 1, H, B)
+    return table
 
-    Mirrors :func:`_new_buffers` and :func:`_prepare_backward`, buffer by buffer.
+
+def _backward_table(cell, F, H, T, B, need_dx, blk):
+    """The buffers :func:`backward_direction` carves, name -> shape, in carving order.
+
+    Two more arrays are views over these, not entries: the block's stacked inputs with
+    time in the middle ``xh_T`` (over the forward ``xh``, which holds ``(blk + 1) K B``)
+    and the block's ``dZ_T`` (over ``slabs``, at least ``G blk H B``).
     """
-    G, K = cell.n_blocks * H, F + 1 + H
+    G = cell.n_blocks * H
+    table = {"rec": (2, H, B)}  # U^T dz_t: one slot, or a ping-pong pair (many-to-one)
+    if cell.has_c:  # the LSTM's dL/dc_t and what flows back through c_t into c_{t-1}
+        table.update(dc=(H, B), dc_carry=(H, B))
+    if cell.has_direct:  # GRU's direct term of dh_{t-1}
+        table["dh_direct"] = (H, B)
+    table.update(
+        slabs=(max(cell.n_blocks, cell.factor_slabs), blk, H, B),  # factor scratch, dZ_T
+        dZ=(blk, G, B),  # one block's factors, turned into dz_t in place, step-major
+        scratch=(G, F + 1 + H))  # one block's weight gradient before it is added
+    if need_dx:
+        table["dX"] = (F, T, B)
+    return table
+
+
+def buffer_table(cell, F, H, T, B, keep_cache, need_dx, itemsize):
+    """Every buffer one layer-direction carves from its workspace (forward, then
+    backward with ``keep_cache``), name -> shape, all of the weights' dtype.
+
+    Both the workspace's size (:func:`direction_size`) and the arrays themselves
+    (:func:`_new_buffers`, :func:`_prepare_backward`) are read from it.
+    """
     blk = block_steps(cell, T, H, B, itemsize)
-    n_z = T if keep_cache and cell.keeps_gates else 1
-    sizes = [H * (T + 1) * B, (blk + 1) * K * B, n_z * G * B, H * B]  # hs, xh, Z, tmp
-    if cell.has_c:  # C, TC
-        sizes += [(T + 1 if keep_cache else 2) * H * B, (T if keep_cache else 1) * H * B]
-    if keep_cache:  # dc, dc_carry, dh_direct, rec, dZ, weight-gradient scratch
-        sizes += [H * B] * 3 + [2 * H * B, G * blk * B, G * K]
-        sizes.append(max(cell.n_blocks, cell.factor_slabs) * blk * H * B)  # slabs
-        if need_dx:
-            sizes.append(F * T * B)
-    return sum(sizes) + ALIGN * len(sizes)
+    table = _forward_table(cell, F, H, T, B, keep_cache, blk)
+    if keep_cache:
+        table.update(_backward_table(cell, F, H, T, B, need_dx, blk))
+    return table
+
+
+def direction_size(cell, F, H, T, B, keep_cache, need_dx, itemsize):
+    """Elements one layer-direction carves from its workspace (forward + backward):
+    the size of its :func:`buffer_table`."""
+    return table_size(buffer_table(cell, F, H, T, B, keep_cache, need_dx, itemsize))
 
 
 def _new_buffers(cell, W, x_seq, state0, keep_cache, ws):
-    """Allocate the per-call buffers of one direction."""
+    """The forward buffers of one direction (:func:`_forward_table`), initialised."""
     F, T, B = x_seq.shape
-    GH, K = W.shape
-    H = K - F - 1
+    H = W.shape[1] - F - 1
     ws = Workspace(0, W.dtype) if ws is None else ws
     blk = block_steps(cell, T, H, B, W.itemsize)
-    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=K, blk=blk, dtype=W.dtype, ws=ws,
-                          x_seq=x_seq)
-    buf.hs = ws.empty((H, T + 1, B))
+    buf = SimpleNamespace(T=T, H=H, B=B, F=F, K=F + 1 + H, blk=blk, dtype=W.dtype, ws=ws,
+                          x_seq=x_seq,
+                          **ws.carve(_forward_table(cell, F, H, T, B, keep_cache, blk)))
     buf.hs[:, 0] = state0[0]
-    buf.xh = xh = ws.empty((blk + 1, K, B))
-    xh[:, F] = 1
-    # gates are the cache of LSTM and GRU; Elman's derivative comes from h_t alone
-    buf.Z = ws.empty((T if keep_cache and cell.keeps_gates else 1, GH, B))
+    buf.xh[:, F] = 1
     buf.z_steps = per_step(buf.Z, T)
-    columns = list(xh)
+    columns = list(buf.xh)
     buf.x_steps = per_step(columns[:-1], T)  # step t uses slot t % blk
     h_columns = [column[F + 1:] for column in columns]
     buf.h_in, buf.h_out = per_step(h_columns[:-1], T), per_step(h_columns[1:], T)
-    buf.tmp = ws.empty((H, B))
     if cell.has_c:
-        n_c = T + 1 if keep_cache else 2  # inference: ping-pong between two slots
-        buf.C = ws.empty((n_c, H, B))
         buf.C[0] = state0[1]
         buf.c_steps = per_step(buf.C, T + 1)
-        buf.TC = ws.empty((T if keep_cache else 1, H, B))
         buf.tc_steps = per_step(buf.TC, T)
     return buf
 
@@ -181,25 +211,26 @@ def final_state(cell, buf):
     return (h, buf.c_steps[-1].copy()) if cell.has_c else (h,)
 
 
-def _prepare_backward(cell, buf, dc_end=None, masked_dstate0=False):
-    """Backward buffers (one block of steps) and the cell's factor filler and step plan."""
+def _prepare_backward(cell, buf, need_dx, dc_end=None, masked_dstate0=False):
+    """Carve the backward buffers (:func:`_backward_table`) into ``buf``; return the
+    cell's factor filler and step plan."""
     if masked_dstate0:
         raise ValueError("need_dstate0 needs mask=None (see _mask_gradient_).")
-    H, B, ws = buf.H, buf.B, buf.ws
-    buf.dc = ws.empty((H, B))
-    buf.dc_carry = ws.zeros((H, B))  # dL/dc_T = 0 at the chunk's end, or what comes back
-    if dc_end is not None:
-        buf.dc_carry[...] = dc_end
-    buf.dh_direct = ws.empty((H, B))
-    K, blk = buf.K, buf.blk  # the block's [x; 1; h] with time in the middle, over xh
+    vars(buf).update(buf.ws.carve(
+        _backward_table(cell, buf.F, buf.H, buf.T, buf.B, need_dx, buf.blk)))
+    if cell.has_c:  # dL/dc_T = 0 at the chunk's end, or what comes back
+        if dc_end is None:
+            buf.dc_carry.fill(0)
+        else:
+            buf.dc_carry[...] = dc_end
+    K, blk, B = buf.K, buf.blk, buf.B  # the block's [x; 1; h] time in the middle, over xh
     buf.xh_T = buf.xh.reshape(-1)[:K * blk * B].reshape(K, blk, B)
     buf.xh_T[buf.F] = 1
     # the fill's scratch slabs, then (after the block's steps) dz time-in-the-middle
-    buf.slabs = ws.empty((max(cell.n_blocks, cell.factor_slabs), blk, H, B))
-    G = cell.n_blocks * H
+    G = cell.n_blocks * buf.H
     buf.dZ_T = buf.slabs.reshape(-1)[:G * blk * B].reshape(G, blk, B)
-    fill = cell.factor_plan(buf)
-    return fill, cell.backward_plan(buf)
+    factors, fill = cell.factor_plan(buf)
+    return fill, cell.backward_plan(buf, factors)
 
 
 def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True,
@@ -237,10 +268,10 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True,
     d_state0 : tuple of ndarray of shape (H, B)
         Only with ``need_dstate0``: ``(dL/dh_{-1},)`` or ``(dL/dh_{-1}, dL/dc_{-1})``.
     """
-    T, F, H, B = buf.T, buf.F, buf.H, buf.B
-    rec = buf.ws.empty((2, H, B))  # U^T dz_t: only the recurrent part is needed per step
-    fill, plan = _prepare_backward(cell, buf, dc_end, need_dstate0 and mask is not None)
-    step = cell.backward_step
+    T, F, H = buf.T, buf.F, buf.H
+    fill, plan = _prepare_backward(cell, buf, need_dx, dc_end,
+                                   need_dstate0 and mask is not None)
+    step, rec = cell.backward_step, buf.rec  # U^T dz_t: only its recurrent part per step
     n_hidden = cell.n_hidden_blocks * H  # rows of W that read h_{t-1}
     dz_steps = per_step(buf.dZ[:, :n_hidden], T)
     from_above = dH.ndim == 3
@@ -251,8 +282,7 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True,
         dh_steps = rec_steps[1:] + [dH]
     m_steps = _padded_steps(mask, T)
     U_T = W[:n_hidden, F + 1:].T
-    scratch = buf.ws.empty(W.shape)
-    dX = buf.ws.empty((F, T, B)) if need_dx else None
+    dX = buf.dX if need_dx else None
     for block in reversed(step_blocks(T, buf.blk)):
         fill(block)
         for t in range(block.stop - 1, block.start - 1, -1):
@@ -267,7 +297,7 @@ def backward_direction(cell, W, buf, dH, grad_W, mask=None, need_dx=True,
                     np.add(prev, rec_steps[t], out=prev)
                 if cell.has_direct:
                     np.add(prev, buf.dh_direct, out=prev)
-        _block_gradients(cell, W, buf, block, grad_W, scratch, dX)
+        _block_gradients(cell, W, buf, block, grad_W, dX)
     if cell is GRU:
         gru_structural_zeros(grad_W, F)
     if need_dstate0:
@@ -303,7 +333,7 @@ def _mask_gradient_(cell, buf, dh, m):
         np.multiply(buf.dc_carry, m, out=buf.dc_carry)
 
 
-def _block_gradients(cell, W, buf, block, grad_W, scratch, dX):
+def _block_gradients(cell, W, buf, block, grad_W, dX):
     """Add one block's dW = sum_t dz_t [x_t; 1; h_{t-1}]^T as ONE GEMM over
     (G H, n B) x (n B, K), and write its dx_t = W_x^T dz_t (one GEMM) when dX is given."""
     F, K, B = buf.F, buf.K, buf.B
@@ -313,7 +343,7 @@ def _block_gradients(cell, W, buf, block, grad_W, scratch, dX):
     xh = buf.xh_T.reshape(K, -1)[:, :n * B]
     np.copyto(buf.dZ_T[:, :n], buf.dZ[:n].transpose(1, 0, 2))
     dZ = buf.dZ_T.reshape(len(buf.dZ_T), -1)[:, :n * B]
-    n_hidden = cell.n_hidden_blocks * buf.H
+    n_hidden, scratch = cell.n_hidden_blocks * buf.H, buf.scratch
     np.matmul(dZ[:n_hidden], xh.T, out=scratch[:n_hidden])
     grad_W[:n_hidden] += scratch[:n_hidden]
     if n_hidden < len(grad_W):  # blocks without hidden columns: input and bias only

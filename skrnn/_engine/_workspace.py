@@ -5,6 +5,10 @@ separately, each one is a fresh ``mmap`` that the C allocator hands back to the 
 (or trims off the heap), so every call page-faults all of them in again; on the sizes we
 target that cost as much as the arithmetic. One allocation of the whole workspace is
 reused by the allocator from call to call instead. Nothing outlives the call.
+
+What is carved is declared as a table, name -> shape (all of the workspace's dtype): the
+same table gives the size to allocate (:func:`table_size`) and the arrays
+(:meth:`Workspace.carve`), so the two cannot drift apart.
 """
 
 import math
@@ -12,6 +16,16 @@ import math
 import numpy as np
 
 ALIGN = 16  # elements: 64-byte alignment for float32
+
+
+def aligned(size):
+    """``size`` elements rounded up to a whole number of ALIGN-element slots."""
+    return -(-size // ALIGN) * ALIGN
+
+
+def table_size(table):
+    """Elements that :meth:`Workspace.carve` takes for ``table`` (name -> shape)."""
+    return sum(aligned(math.prod(shape)) for shape in table.values())
 
 
 class Workspace:
@@ -36,8 +50,12 @@ class Workspace:
         start = self._used
         if start + size > self._memory.size:
             return np.empty(shape, dtype=self.dtype)
-        self._used = start + -(-size // ALIGN) * ALIGN
+        self._used = start + aligned(size)
         return self._memory[start:start + size].reshape(shape)
+
+    def carve(self, table):
+        """One array per entry of ``table`` (name -> shape), in its order: a dict."""
+        return {name: self.empty(shape) for name, shape in table.items()}
 
     def zeros(self, shape):
         out = self.empty(shape)
