@@ -9,6 +9,9 @@ One idea per module, each used by the one above it:
   ``fitted_values`` and ``residuals`` (``_in_sample.py``),
   ``predict_interval`` and ``predict_quantiles`` (``_interval_forecasts.py``),
   as mixins it inherits; its saved state (``_state.py``).
+- ``_covariates.py``: the two kinds of covariates, known-future (``exog``)
+  and past-only (``past_exog``, read over each window up to the origin and
+  never after it), their checks and standardisation.
 - ``_levels.py``: the level transforms (log, seasonal and ordinary
   differencing, standardisation) as one fitted, invertible transform, and
   the rules that choose them when ``"auto"`` (Guerrero slope, seasonal

@@ -119,7 +119,9 @@ class RNNForecaster(
         extra outputs, but it cannot forecast beyond `horizon` and fits on
         ``horizon - 1`` fewer windows. With `exog` it needs
         ``window_length >= horizon``, so that a window holds the covariates
-        of all the steps it predicts. ``"seq2seq"`` is ``"direct"`` (same
+        of all the steps it predicts. Past-only covariates (`past_exog`)
+        need it or ``"seq2seq"``: the recursive one would need their values
+        after the origin. ``"seq2seq"`` is ``"direct"`` (same
         windows and targets) with an encoder–decoder: an :class:`~skrnn.RNNRegressor`
         (None, the default network, or a clone of yours) with ``output_steps=horizon``,
         whose decoder writes the steps in order, each fed the previous one, with
@@ -231,10 +233,12 @@ class RNNForecaster(
         Standardisation of the transformed targets.
     exog_mean_, exog_scale_ : ndarray of shape (n_exog,) or None
         Standardisation of the covariates; None without `exog`.
+    past_exog_mean_, past_exog_scale_ : ndarray of shape (n_past_exog,) or None
+        The same for the past-only covariates; None without `past_exog`.
     target_names_ : list
         Series name (one element) or DataFrame columns of `y`.
-    exog_names_ : list or None
-        Covariate columns seen in ``fit``; None without `exog`.
+    exog_names_, past_exog_names_ : list or None
+        Covariate columns seen in ``fit``; None without `exog` (`past_exog`).
     index_kind_ : {"datetime", "period", "integer"}
         Kind of index of `y`.
     freq_ : pandas.DateOffset or int
@@ -251,6 +255,8 @@ class RNNForecaster(
     exog_train_ : ndarray of shape (n_timesteps, n_exog) or None
         The covariates seen in ``fit`` and :meth:`update` (a float64 copy);
         None without `exog`.
+    past_exog_train_ : ndarray of shape (n_timesteps, n_past_exog) or None
+        The same for `past_exog`; forecasts read its last window.
 
     See Also
     --------
@@ -291,6 +297,16 @@ class RNNForecaster(
     forecaster and :func:`make_forecast_scorer` request `exog` by default,
     and each fold then gets its own covariates for both.
 
+    Covariates come in two kinds. Known-future ones (``fit(y, exog=...)``:
+    calendar, holidays, planned prices) are known over the horizon: a window
+    carries those of the steps it predicts, and :meth:`predict` needs their
+    future values. Past-only ones (``fit(y, past_exog=...)``: footfall, a
+    sensor, another measured series) are observed up to the forecast origin:
+    a window carries them on its own rows only, so :meth:`predict` needs none
+    and reads those of the last window (:meth:`update` moves the origin with
+    them). The scorers need none either, so a search or ``cross_val_score``
+    takes ``past_exog`` with or without metadata routing.
+
     Examples
     --------
     >>> import pandas as pd
@@ -304,6 +320,23 @@ class RNNForecaster(
     2023-02-01    37.0
     2023-03-01    38.0
     Freq: MS, Name: sales, dtype: float64
+
+    Sales that follow footfall three weeks later: footfall is measured up to
+    the origin, a past-only covariate, and 3 steps need none of its future.
+
+    >>> import numpy as np
+    >>> idx = pd.date_range("2020-01-06", periods=60, freq="W-MON")
+    >>> footfall = pd.Series(np.random.default_rng(0).normal(100, 10, 60), index=idx)
+    >>> sales = (0.5 * footfall.shift(3)).iloc[3:].rename("sales")
+    >>> forecaster = RNNForecaster(Ridge(alpha=1e-6), strategy="direct", horizon=3,
+    ...                            window_length=4, log=False, difference=0)
+    >>> forecaster.fit(sales, past_exog=footfall.iloc[3:]).predict(3).round(1)
+    2021-03-01    53.5
+    2021-03-08    44.1
+    2021-03-15    46.7
+    Freq: W-MON, Name: sales, dtype: float64
+    >>> (0.5 * footfall.iloc[-3:]).round(1).tolist()
+    [53.5, 44.1, 46.7]
     """
 
     _default_network = staticmethod(default_estimator)  # what estimator=None means (DefaultNetworkParams)
