@@ -38,8 +38,9 @@ def lagged_problem(n=240, seed=0):
     return y, pd.DataFrame({"footfall": x[LAG:]}, index=index)  # footfall[t] = x[t]; y[t] = 0.8 footfall[t - LAG]
 
 
-def ridge(**params):
-    return RNNForecaster(Ridge(alpha=1e-3), **{"strategy": "direct", "horizon": H, **FIXED, **params})
+def ridge(estimator=None, **params):
+    estimator = Ridge(alpha=1e-3) if estimator is None else estimator
+    return RNNForecaster(estimator, **{"strategy": "direct", "horizon": H, **FIXED, **params})
 
 
 def tiny_default(max_iter=40, **params):
@@ -106,6 +107,34 @@ def test_fitted_values_do_not_look_past_their_origin():
     pd.testing.assert_series_equal(later.fitted_values().iloc[: 80 - WINDOW], values.iloc[: 80 - WINDOW])
     assert values.index[0] == y.index[WINDOW]
     assert fitted.residuals().abs().mean() < 0.5 * ridge().fit(y).residuals().abs().mean()
+
+
+class RecordingRidge(Ridge):
+    """A Ridge that keeps what it was fitted on and the last input it predicted from."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.seen_X_, self.seen_y_ = np.array(X), np.array(y)
+        return super().fit(X, y, sample_weight)
+
+    def predict(self, X):
+        self.last_X_ = np.array(X)
+        return super().predict(X)
+
+
+@pytest.mark.parametrize("difference", [0, 1])
+def test_windows_hold_past_exog_on_their_own_rows_beside_each_target(difference):
+    # Two targets and one past covariate: rows of (a, b, footfall), time-major; targets a and b only.
+    y, x = lagged_problem(n=60)
+    Y = pd.DataFrame({"a": y, "b": 2.0 * y})
+    fitted = ridge(RecordingRidge(alpha=1e-3), difference=difference).fit(Y, past_exog=x)
+    scaled = ((x.to_numpy() - fitted.past_exog_mean_) / fitted.past_exog_scale_)[difference:, 0]
+    member = fitted.estimator_
+    assert member.seen_X_.shape == (60 - difference - WINDOW - H + 1, WINDOW * 3)
+    assert member.seen_y_.shape == (len(member.seen_X_), H * 2)
+    np.testing.assert_allclose(member.seen_X_[0].reshape(WINDOW, 3)[:, 2], scaled[:WINDOW])
+    np.testing.assert_allclose(member.seen_X_[-1].reshape(WINDOW, 3)[:, 2], scaled[-WINDOW - H : -H])
+    fitted.predict(H)
+    np.testing.assert_allclose(member.last_X_[0].reshape(WINDOW, 3)[:, 2], scaled[-WINDOW:])
 
 
 # --- the strategies -------------------------------------------------------------------------
