@@ -41,13 +41,19 @@ def small(rng):
 
 
 def test_reversal_reaches_95_percent_per_token_accuracy():
+    """~5 s. The configuration was chosen on other draws (data seeds 101-104: 0.971 to
+    0.984), never on this one: a one-way encoder without dropout (a bidirectional one
+    costs twice as much per epoch and learnt no faster per second), and the rate cut
+    by 5 for the last 2 epochs by a warm start. At a constant rate the accuracy hovers
+    around 0.93 from the 8th epoch on; the cut takes it past 0.96 within an epoch."""
     rng = np.random.default_rng(0)
     X, y = reversal(8000, rng)
     X_test, y_test = reversal(500, rng)
     clf = RNNClassifier(
-        hidden_layer_sizes=64, cell="lstm", output_steps=10, n_estimators=1,
-        max_iter=30, batch_size=256, learning_rate_init=0.02, standardize=False,
-        random_state=0).fit(X, y)
+        hidden_layer_sizes=64, cell="lstm", bidirectional=False, dropout=0.0,
+        output_steps=10, n_estimators=1, max_iter=6, batch_size=128,
+        learning_rate_init=0.01, standardize=False, random_state=0).fit(X, y)
+    clf.set_params(warm_start=True, max_iter=2, learning_rate_init=0.002).fit(X, y)
     # score: per-token accuracy over every valid output step of held-out sequences
     assert clf.score(X_test, y_test) >= 0.95
 
