@@ -41,25 +41,52 @@ def reversal(n, rng, alphabet=8):
 
 
 rng = np.random.default_rng(0)
-X_train, y_train = reversal(4000, rng)
+X_train, y_train = reversal(8000, rng)
 X_test, y_test = reversal(500, rng)
 print("input", X_train[0].argmax(axis=1), "-> target", y_train[0])
 
 # %%
 # The encoder–decoder
 # -------------------
-# The encoder is bidirectional (the default for a sequence read whole before
-# predicting): its summary holds the sequence read forwards, whose most recent
-# symbol is the first to write, and backwards, whose most recent symbol is the
-# last to write. The decoder is an LSTM of the same size, fed the summary at
-# every step. ``score`` is the per-token accuracy: every valid output step of
+# The encoder reads the symbols forwards, so the most recent one, the first to
+# write, is freshest in its summary. The decoder is an LSTM of the same size,
+# fed the summary at every step. A bidirectional encoder (the default for a
+# sequence read whole) would also read them backwards, but it costs twice as
+# much per epoch and, here, learns no faster per second; dropout is off, as
+# every epoch sees the same 8,000 sequences and the held-out ones come from the
+# same source. ``score`` is the per-token accuracy: every valid output step of
 # every held-out sequence counts once.
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
+
+def accuracy_by_position(clf):
+    """Per-token accuracy of the held-out sequences at each output position."""
+    correct, count = np.zeros(10), np.zeros(10)
+    for pred, target in zip(clf.predict(X_test), y_test):
+        correct[:len(target)] += pred[:len(target)] == target
+        count[:len(target)] += 1
+    return correct / count
+
+
 start = time.perf_counter()
-clf = RNNClassifier(hidden_layer_sizes=64, cell="lstm", output_steps=10, n_estimators=1,
-                    max_iter=10, batch_size=256, learning_rate_init=0.02,
-                    standardize=False, random_state=0).fit(X_train, y_train)
-print(f"fitted {clf.n_iter_} epochs in {time.perf_counter() - start:.1f} s; held-out "
+clf = RNNClassifier(hidden_layer_sizes=64, cell="lstm", bidirectional=False, dropout=0.0,
+                    output_steps=10, n_estimators=1, max_iter=6, batch_size=128,
+                    learning_rate_init=0.01, standardize=False,
+                    random_state=0).fit(X_train, y_train)
+print(f"6 epochs at rate 0.01 in {time.perf_counter() - start:.1f} s; held-out "
+      f"per-token accuracy {clf.score(X_test, y_test):.3f}")
+before = accuracy_by_position(clf)
+
+# %%
+# Cutting the rate
+# ----------------
+# At a constant rate the accuracy keeps rising, but slowly and unsteadily: on
+# another draw of sequences it was 0.90 after 6 epochs and still jumped between
+# 0.91 and 0.95 after 19, as Adam's steps at 0.01 are too large to settle. A
+# warm start keeps the weights and trains 2 more epochs at a fifth of the rate.
+start = time.perf_counter()
+clf.set_params(warm_start=True, max_iter=2, learning_rate_init=0.002).fit(X_train, y_train)
+print(f"2 more epochs at rate 0.002 in {time.perf_counter() - start:.1f} s; held-out "
       f"per-token accuracy {clf.score(X_test, y_test):.3f}")
 
 # %%
@@ -68,28 +95,24 @@ print(f"fitted {clf.n_iter_} epochs in {time.perf_counter() - start:.1f} s; held
 # Output position ``t`` of a sequence of length ``L`` is input symbol
 # ``L - 1 - t``. The first positions are right almost always; accuracy falls
 # towards the end, where the decoder writes the symbols read first, which the
-# forward encoder has carried longest (and the backward encoder has read most
-# recently, but which must be written at the right step, ``L - 1``). Longer
-# training closes most of the gap: tests/test_seq2seq.py trains 30 epochs on
-# twice the data to above 95% per-token accuracy.
-predicted = clf.predict(X_test)
-correct, count = np.zeros(10), np.zeros(10)
-for pred, target in zip(predicted, y_test):
-    correct[:len(target)] += pred[:len(target)] == target
-    count[:len(target)] += 1
+# encoder has carried longest. Cutting the rate gains most there.
+after = accuracy_by_position(clf)
+positions = np.arange(1, 11)
 fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.bar(np.arange(1, 11), correct / count, color="C0")
-ax.set_xticks(np.arange(1, 11))
+ax.bar(positions - 0.2, before, width=0.4, color="C1", label="6 epochs at 0.01")
+ax.bar(positions + 0.2, after, width=0.4, color="C0", label="then 2 at 0.002")
+ax.set_xticks(positions)
 ax.set_ylim(0, 1.05)
 ax.set_xlabel("output position")
 ax.set_ylabel("per-token accuracy")
 ax.set_title("Reversal of 5-10 symbols, held-out sequences")
+ax.legend(loc="lower left")
 fig.tight_layout()
 
 # %%
 # A few reversals
 # ---------------
-for x, target, pred in list(zip(X_test, y_test, predicted))[:4]:
+for x, target, pred in list(zip(X_test, y_test, clf.predict(X_test[:4])))[:4]:
     print("read", x.argmax(axis=1), " wrote", pred[:len(target)],
           " expected", target)
 plt.show()
