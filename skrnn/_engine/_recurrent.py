@@ -27,6 +27,7 @@ Masking (right-aligned variable lengths) is the masked update
 here once for every cell, and only at steps where some sequence is padded.
 """
 
+import functools
 from types import SimpleNamespace
 
 import numpy as np
@@ -89,6 +90,9 @@ def buffer_table(cell, F, H, T, B, keep_cache, need_dx, itemsize):
     return table
 
 
+# a pure function of its arguments, asked for every layer-direction of every call: summing
+# the table (~3 us for an LSTM's) is ~2 % of the smallest forward passes, a lookup ~0.4 us
+@functools.lru_cache(maxsize=256)
 def direction_size(cell, F, H, T, B, keep_cache, need_dx, itemsize):
     """Elements one layer-direction carves from its workspace (forward + backward):
     the size of its :func:`buffer_table`."""
