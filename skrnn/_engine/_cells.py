@@ -224,7 +224,7 @@ def elman_cell(activation):
 #             with s(x) = 0.5 tanh(x / 2) + 0.5 on rows the caller's GEMM pre-halved
 #   factors, known after the forward pass (s' = s (1 - s)), per block:
 #             (7) A_t = o_t (1 - tanh^2 c_t)             (8) P_o = tanh(c_t) o_t (1 - o_t)
-#             (9) P_i = g_t i_t (1 - i_t)    (10) P_f = c_{t-1} f_t (1 - f_t)
+#             (9) P_i = g_t i_t (1 - i_t)                (10) P_f = c_{t-1} f_t (1 - f_t)
 #             (11) P_g = i_t (1 - g_t^2)
 #   backward, dc_carry = dL/dc_t through c_{t+1} (0 after the last step):
 #             (12) dc_t = dh_t * A_t + dc_carry          (from (6), and (5) at t + 1)
