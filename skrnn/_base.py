@@ -42,6 +42,7 @@ from ._input import (
     standardize_steps,
 )
 from ._prediction import PredictionMixin
+from ._rows import weighted_median, weighted_rows
 from ._training import StochasticTrainingMixin
 from .preprocessing import channel_mean_scale
 
@@ -244,7 +245,11 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
             n_outputs])`` or a list of arrays of at most ``output_steps`` steps.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights; the loss is normalised by their sum (with per-step outputs,
-            by the weighted number of valid steps).
+            by the weighted number of valid steps). With ``shuffle=True`` an integer
+            weight ``k`` trains exactly as ``k`` copies of the row and a zero weight as
+            no row: when weights are given or rows repeat, training runs on the distinct
+            rows, each with the sum of its copies' weights, in an order fixed by their
+            content (so a weighted fit does not depend on the order of the rows either).
 
         Returns
         -------
@@ -268,7 +273,10 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
         warm = (self.warm_start or incremental) and hasattr(self, "params_")
         if warm:
             self._check_same_ensemble_size(1)
+        weighted = sample_weight is not None
         X3, lengths, Y, sample_weight = self._validate_input(X, y, sample_weight, reset=not warm)
+        if self.shuffle:  # a weight k trains as k copies; see _rows.py
+            X3, lengths, Y, sample_weight = weighted_rows(X3, lengths, Y, sample_weight, weighted)
         if not warm:
             self._fit_input_transform(X3, lengths, sample_weight)
         X3, lengths = self._transform_input(X3, lengths)
@@ -313,7 +321,8 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
         if self.return_sequences:
             self.patch_size_ = 1
         elif self.patch_size == "auto":
-            typical = X3.shape[1] if lengths is None else np.median(lengths)
+            typical = (X3.shape[1] if lengths is None
+                       else weighted_median(lengths, sample_weight))
             self.patch_size_ = max(1, int(np.ceil(typical / _AUTO_PATCH_STEPS)))
         else:
             self.patch_size_ = int(self.patch_size)

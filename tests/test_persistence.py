@@ -42,8 +42,8 @@ MODELS = {
     "classifier-ensemble": (RNNClassifier(**TINY, n_estimators=3),
                             X, np.array(["a", "b", "c", "d"])[np.arange(16) % 4]),
     "classifier-ragged": (RNNClassifier(**TINY, n_estimators=2, early_stopping=True,
-                                        validation_fraction=0.25), RAGGED * 2,
-                          np.tile(RAGGED_Y > 0, 2)),
+                                        validation_fraction=0.25),
+                          RAGGED + [x + 0.01 for x in RAGGED], np.tile(RAGGED_Y > 0, 2)),
 }
 
 
