@@ -128,8 +128,10 @@ def make_windows(y, window_length, horizon=1, *, step=1, exog=None):
         + horizon)``, so the last ``horizon`` time steps of every window carry
         the covariates of the steps being predicted; this needs
         ``window_length >= horizon`` (a shorter window would drop the
-        covariates of the first predicted steps). Shift the covariates
-        yourself beforehand if they are only known up to the present.
+        covariates of the first predicted steps). Shift covariates known only
+        up to the present yourself beforehand, or give them to
+        ``RNNForecaster.fit(past_exog=...)``, which reads them over each window
+        and never on the rows it predicts.
 
     Returns
     -------
