@@ -16,6 +16,28 @@ Rows are left as given (no merge, no reordering: no cost to fits without weights
 
 import numpy as np
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix64(z):
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijection of uint64 whose output
+    bits each depend on every input bit (uint64 arrays wrap on overflow, silently)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _row_hash(content):
+    """A 64-bit hash per row of a (n, n_bytes) uint8 array: each 8-byte word mixed with
+    its position, summed, mixed again. 3-4x faster than ``np.unique(axis=0)`` on the bytes;
+    equal hashes are checked for equal bytes before any merge."""
+    n, n_bytes = content.shape
+    if n_bytes % 8:
+        content = np.hstack([content, np.zeros((n, -n_bytes % 8), dtype=np.uint8)])
+    words = np.ascontiguousarray(content).view(np.uint64)
+    salt = _GOLDEN * np.arange(1, words.shape[1] + 1, dtype=np.uint64)
+    return _mix64(_mix64(words ^ salt).sum(axis=1, dtype=np.uint64))
+
 
 def _row_bytes(X3, lengths, Y):
     """One byte string per row: the padded input, its length and its targets."""
@@ -45,20 +67,24 @@ def weighted_rows(X3, lengths, Y, sample_weight, weighted):
     Returns
     -------
     X3, lengths, Y, sample_weight
-        The distinct rows of positive total weight in byte order of their content, each
-        with the sum of its copies' weights; or the inputs unchanged (same objects) when
+        The distinct rows of positive total weight in an order fixed by their content
+        (their hash), each with the sum of its copies' weights; or the inputs unchanged
+        (same objects) when
         ``weighted`` is False and no row repeats, or when every weight is zero (the
         caller's error to raise).
     """
     if Y.dtype == object or not sample_weight.any():
         return X3, lengths, Y, sample_weight
     content = _row_bytes(X3, lengths, Y)
-    _, first, inverse = np.unique(content, axis=0, return_index=True, return_inverse=True)
-    if not weighted and len(first) == X3.shape[0]:
+    _, first, inverse = np.unique(_row_hash(content), return_index=True, return_inverse=True)
+    if not weighted and len(first) == X3.shape[0]:  # distinct hashes: distinct rows
         return X3, lengths, Y, sample_weight
+    if not np.array_equal(content, content[first[inverse.ravel()]]):  # a hash collision
+        _, first, inverse = np.unique(content, axis=0, return_index=True,
+                                      return_inverse=True)
     # float64 sums of the copies' weights: integer weights stay exact
     merged = np.bincount(inverse.ravel(), weights=sample_weight, minlength=len(first))
-    rows = first[merged > 0]  # np.unique orders by content: the canonical order
+    rows = first[merged > 0]  # ordered by hash (or bytes): by content alone
     return (X3[rows], None if lengths is None else np.asarray(lengths)[rows], Y[rows],
             merged[merged > 0])
 

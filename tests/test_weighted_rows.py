@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from skrnn import RNNClassifier, RNNRegressor
+import skrnn._rows as rows_module
 from skrnn._rows import weighted_median, weighted_rows
 
 FAST = dict(hidden_layer_sizes=8, max_iter=15, random_state=0)
@@ -63,6 +64,16 @@ def test_repeats_merge_into_summed_weights_and_zero_weights_drop(rng):
     # the zero-weight row 2 is gone, row 0's weights add up
     assert sorted(zip(Y_m[:, 0], w)) == [(0.0, 2.5), (1.0, 2.0)]
     assert sorted(lengths) == [3, 4]
+
+
+def test_a_hash_collision_never_merges_different_rows(rng, monkeypatch):
+    monkeypatch.setattr(rows_module, "_row_hash", lambda content: np.zeros(len(content),
+                                                                          np.uint64))
+    X3 = rng.normal(size=(3, 4, 2))
+    X_m, _, Y_m, w = weighted_rows(X3[[0, 1, 0, 2]], None, np.zeros((4, 1)), np.ones(4),
+                                   weighted=False)
+    assert len(w) == 3 and sorted(w) == [1.0, 1.0, 2.0]
+    assert {X_m[i].tobytes() for i in range(3)} == {x.tobytes() for x in X3}
 
 
 def test_same_input_with_other_targets_is_not_merged(rng):
