@@ -18,25 +18,22 @@ import time
 import warnings
 from collections import defaultdict
 
+import sys
+from pathlib import Path
+
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from skrnn import RNNClassifier
 
+# the test's own data: this script profiles exactly the fit the test runs
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from test_seq2seq import reversal  # noqa: E402
+
 CONFIGS = {
     "test": dict(bidirectional=False, dropout=0.0, batch_size=128, learning_rate_init=0.01),
     "old": dict(batch_size=256, learning_rate_init=0.02),
 }
-
-
-def reversal(n, rng, alphabet=8):
-    """One-hot sequences of 5-10 symbols (a list: ragged) and their reversals."""
-    X, y = [], []
-    for length in rng.integers(5, 11, size=n):
-        symbols = rng.integers(alphabet, size=length)
-        X.append(np.eye(alphabet)[symbols])
-        y.append(symbols[::-1])
-    return X, y
 
 
 def module_shares(stats):
