@@ -49,6 +49,24 @@ def _row_bytes(X3, lengths, Y):
     return np.hstack(parts)
 
 
+HASH_CHUNK_BYTES = 1 << 24
+
+
+def _rows_hash(X3, lengths, Y):
+    """``_row_hash`` of every row's bytes, in chunks of rows of at most ~16 MiB, so a
+    large training set is never copied whole (a fit without repeats copies nothing
+    else)."""
+    n = X3.shape[0]
+    row_bytes = X3[0].nbytes + Y[0].nbytes + 8
+    chunk = max(1, HASH_CHUNK_BYTES // row_bytes)
+    hashes = np.empty(n, dtype=np.uint64)
+    for start in range(0, n, chunk):
+        rows = slice(start, start + chunk)
+        hashes[rows] = _row_hash(_row_bytes(
+            X3[rows], None if lengths is None else np.asarray(lengths)[rows], Y[rows]))
+    return hashes
+
+
 def weighted_rows(X3, lengths, Y, sample_weight, weighted):
     """``(X3, lengths, Y, sample_weight)`` as a weighted set of distinct rows.
 
@@ -75,13 +93,15 @@ def weighted_rows(X3, lengths, Y, sample_weight, weighted):
     """
     if Y.dtype == object or not sample_weight.any():
         return X3, lengths, Y, sample_weight
-    content = _row_bytes(X3, lengths, Y)
-    _, first, inverse = np.unique(_row_hash(content), return_index=True, return_inverse=True)
+    hashes = _rows_hash(X3, lengths, Y)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
     if not weighted and len(first) == X3.shape[0]:  # distinct hashes: distinct rows
         return X3, lengths, Y, sample_weight
-    if not np.array_equal(content, content[first[inverse.ravel()]]):  # a hash collision
-        _, first, inverse = np.unique(content, axis=0, return_index=True,
-                                      return_inverse=True)
+    if len(first) < X3.shape[0]:  # rows to merge: equal hashes must be equal bytes
+        content = _row_bytes(X3, lengths, Y)
+        if not np.array_equal(content, content[first[inverse.ravel()]]):  # a collision
+            _, first, inverse = np.unique(content, axis=0, return_index=True,
+                                          return_inverse=True)
     # float64 sums of the copies' weights: integer weights stay exact
     merged = np.bincount(inverse.ravel(), weights=sample_weight, minlength=len(first))
     rows = first[merged > 0]  # ordered by hash (or bytes): by content alone

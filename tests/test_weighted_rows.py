@@ -76,6 +76,15 @@ def test_a_hash_collision_never_merges_different_rows(rng, monkeypatch):
     assert {X_m[i].tobytes() for i in range(3)} == {x.tobytes() for x in X3}
 
 
+def test_rows_are_hashed_alike_in_chunks(rng, monkeypatch):
+    X3, Y = rng.normal(size=(50, 7, 3)).astype(np.float32), rng.normal(size=(50, 2))
+    lengths = rng.integers(1, 8, 50)
+    whole = rows_module._rows_hash(X3, lengths, Y)
+    monkeypatch.setattr(rows_module, "HASH_CHUNK_BYTES", 200)  # a row or two per chunk
+    np.testing.assert_array_equal(rows_module._rows_hash(X3, lengths, Y), whole)
+    assert len(np.unique(whole)) == 50
+
+
 def test_same_input_with_other_targets_is_not_merged(rng):
     X3 = np.repeat(rng.normal(size=(1, 4, 2)), 2, axis=0)
     out = weighted_rows(X3, None, np.array([[0.0], [1.0]]), np.ones(2), weighted=False)
