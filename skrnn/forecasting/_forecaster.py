@@ -175,6 +175,13 @@ class RNNForecaster(
         seasonal_difference="auto"`` helped trending monthly series but hurt
         hourly ones, and were not clearly better overall
         (``docs/forecast_quality.md``).
+    seasonal_adjustment : bool or "auto", default=False
+        Without the seasonal difference, subtract the seasonal profile of a
+        classical decomposition of the (log) levels before differencing and
+        add it back to forecasts, for series of seasonal strength above 0.64
+        (True and ``"auto"`` alike; ``LevelTransform``). Off by default:
+        ahead on the forecast benchmark's development windows, behind on its
+        test windows, a trade on generated series (docs/forecast_quality.md).
     seasonal_period : int, default=None
         Seasonal period ``m``, used for ``"auto"`` windows, the seasonal
         difference and the MASE of :meth:`score`. None infers it from the
@@ -227,6 +234,8 @@ class RNNForecaster(
         resolved when ``"auto"``).
     difference_ : int
         Order of ordinary differencing used.
+    seasonal_profile_ : ndarray of shape (m, n_targets) or None
+        Profile subtracted at each phase (`seasonal_adjustment`), else None.
     lags_ : list of int
         Differencing lags applied, in order.
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
@@ -349,6 +358,7 @@ class RNNForecaster(
         "log": ["boolean", StrOptions({"auto"})],
         "difference": [Interval(Integral, 0, 2, closed="both"), StrOptions({"auto"})],
         "seasonal_difference": ["boolean", StrOptions({"auto"})],
+        "seasonal_adjustment": ["boolean", StrOptions({"auto"})],
         "seasonal_period": [Interval(Integral, 1, None, closed="left"), None],
         "standardize": ["boolean"],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
@@ -373,6 +383,7 @@ class RNNForecaster(
         log="auto",
         difference="auto",
         seasonal_difference=False,
+        seasonal_adjustment=False,
         seasonal_period=None,
         standardize=True,
         n_estimators=5,
@@ -386,6 +397,7 @@ class RNNForecaster(
         self.log = log
         self.difference = difference
         self.seasonal_difference = seasonal_difference
+        self.seasonal_adjustment = seasonal_adjustment
         self.seasonal_period = seasonal_period
         self.standardize = standardize
         self.n_estimators = n_estimators
@@ -471,8 +483,9 @@ class RNNForecaster(
             difference=self.difference,
             seasonal_period=self.seasonal_period_,
             standardize=self.standardize,
+            seasonal_adjustment=self.seasonal_adjustment,
         ).fit(values)
-        for name in ("log_", "seasonal_difference_", "difference_", "lags_"):
+        for name in ("log_", "seasonal_difference_", "difference_", "lags_", "seasonal_profile_"):
             setattr(self, name, getattr(self._levels, name))
         self.y_mean_, self.y_scale_ = self._levels.mean_, self._levels.scale_
         return self._levels.transform(values)

@@ -256,8 +256,8 @@ class LevelTransform:
         default on the development windows of
         ``benchmarks/forecast_quality.py``, but a trade on the generated
         series of ``benchmarks/forecast_synthetic.py``
-        (``docs/forecast_quality.md``), and the forecaster does not expose it
-        yet.
+        (``docs/forecast_quality.md``). ``RNNForecaster`` passes its own
+        `seasonal_adjustment` here.
 
     Attributes
     ----------

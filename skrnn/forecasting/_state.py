@@ -9,7 +9,8 @@ no pandas type and no private skrnn class (docs/persistence.md). The
 calibration's copy of the training values is the array ``y_train_`` until
 ``update``: it is then saved once, and ``y_is_train`` / ``exog_is_train`` /
 ``past_is_train`` say which arrays to share again on loading. A forecaster
-saved before past-only covariates existed loads as one fitted without them.
+saved before past-only covariates (or the seasonal adjustment) existed loads as one
+fitted without them.
 """
 
 from ._index import grid_from_state, grid_state
@@ -52,8 +53,10 @@ def object_state(state):
         state["freq_"], state["cutoff_"] = grid_from_state(state.pop("_grid"))
     if isinstance(state.get("_levels"), dict):
         state["_levels"] = _instance(LevelTransform, state["_levels"])
+    state.setdefault("seasonal_adjustment", False)  # saved before the parameter existed
     if "cutoff_" in state:  # fitted before past-only covariates existed: fitted without them
-        for name in ("past_exog_names_", "past_exog_mean_", "past_exog_scale_", "past_exog_train_"):
+        for name in ("past_exog_names_", "past_exog_mean_", "past_exog_scale_", "past_exog_train_",
+                     "seasonal_profile_"):
             state.setdefault(name, None)
     if isinstance(state.get("_calibration"), dict):
         fields = {"past": None, **state["_calibration"]}
