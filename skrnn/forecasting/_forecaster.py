@@ -234,8 +234,9 @@ class RNNForecaster(
         resolved when ``"auto"``).
     difference_ : int
         Order of ordinary differencing used.
-    seasonal_profile_ : ndarray of shape (m, n_targets) or None
-        Profile subtracted at each phase (`seasonal_adjustment`), else None.
+    seasonal_profile_ : ndarray of shape (n_phases, n_targets) or None
+        Profile subtracted at each of the `seasonal_period_` phases
+        (`seasonal_adjustment`), else None.
     lags_ : list of int
         Differencing lags applied, in order.
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
