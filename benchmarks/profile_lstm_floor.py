@@ -16,9 +16,11 @@ fewest calls the cell's equations allow (``skrnn/_engine/_cells.py``). Where the
 above half of torch's step, the 0.5 target needs fused kernels (one compiled call per step,
 as torch's oneDNN LSTM), not a better NumPy schedule.
 
-Run with torch installed (``/work/venv-bench``)::
+``--inference`` does the same for the forward pass (no BPTT caches) against torch's
+``no_grad`` forward, target <= 1.0x, over H 16, 64 and 256. Run with torch installed
+(``/work/venv-bench``)::
 
-    /work/venv-bench/bin/python benchmarks/profile_lstm_floor.py [--target-s 0.3]
+    /work/venv-bench/bin/python benchmarks/profile_lstm_floor.py [--target-s 0.3] [--inference]
 """
 
 import argparse
@@ -37,8 +39,8 @@ F = 8  # bench_vs_torch's N_FEATURES
 CONFIGS = [(H, T, B) for H in (16, 64) for T in (20, 100) for B in (32, 256)]
 
 
-def gemm_replay(H, T, B, blk):
-    """Every GEMM of one LSTM training step, with its shapes."""
+def gemm_replay(H, T, B, blk, training=True):
+    """Every GEMM of one LSTM training step (or forward pass), with its shapes."""
     rng = np.random.default_rng(0)
     G, K = 4 * H, F + 1 + H
     W, U_T = rng.standard_normal((G, K), np.float32), rng.standard_normal((H, G), np.float32)
@@ -52,6 +54,8 @@ def gemm_replay(H, T, B, blk):
     def run():
         for _ in range(T):
             np.matmul(W, xh, out=z)  # forward z_t
+        if not training:
+            return
         for _ in range(T):
             np.matmul(U_T, z, out=dh)  # backward U^T dz_t
         for _ in range(n_blocks):
@@ -59,8 +63,9 @@ def gemm_replay(H, T, B, blk):
     return run
 
 
-def elementwise_replay(H, T, B, blk):
-    """Every element-wise call of one LSTM training step's cell, with its shapes."""
+def elementwise_replay(H, T, B, blk, training=True):
+    """Every element-wise call of one LSTM training step's (or forward pass's) cell, with
+    its shapes."""
     z, half = np.ones((4 * H, B), np.float32), np.float32(0.5)
     sig, g = z[:3 * H], z[3 * H:]
     c, c_out, tc, h, tmp = (np.ones((H, B), np.float32) for _ in range(5))
@@ -78,6 +83,8 @@ def elementwise_replay(H, T, B, blk):
             np.add(c_out, tmp, out=c_out)
             np.tanh(c_out, out=tc)
             np.multiply(c, tc, out=h)
+        if not training:
+            return
         for _ in range(n_blocks):  # derivative factors (7)-(11): 11 calls a block
             np.subtract(1, blocks, out=blocks)  # s (1 - s) of o, i, f at once
             np.multiply(blocks, blocks, out=blocks)
@@ -96,14 +103,15 @@ def elementwise_replay(H, T, B, blk):
     return run
 
 
-def profile(config, target_s):
+def profile(config, target_s, training):
     H, T, B = config
     cfg = dict(cell="lstm", hidden=H, steps=T, batch=B)
     X, Y = make_data(T, B)
-    skrnn_train, _ = skrnn_side(cfg, X, Y)
-    torch_train, _ = torch_side(cfg, X, Y)
+    which = 0 if training else 1  # (train_step, infer) closures
+    skrnn_call, torch_call = skrnn_side(cfg, X, Y)[which], torch_side(cfg, X, Y)[which]
     blk = block_steps(get_cell("lstm"), T, H, B, 4)
-    fns = [torch_train, skrnn_train, gemm_replay(H, T, B, blk), elementwise_replay(H, T, B, blk)]
+    fns = [torch_call, skrnn_call, gemm_replay(H, T, B, blk, training),
+           elementwise_replay(H, T, B, blk, training)]
     return [1e3 * s for s in time_paired(fns, target_s)]
 
 
@@ -112,14 +120,17 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--target-s", type=float, default=0.3)
+    parser.add_argument("--inference", action="store_true",
+                        help="the forward pass (target <= 1.0x torch) over H 16, 64, 256")
     args = parser.parse_args()
+    configs = CONFIGS + [(256, T, B) for T in (20, 100) for B in (32, 256)] if args.inference else CONFIGS
     torch.set_num_threads(1)
     print("| config | torch ms | skrnn ms | skrnn / torch | GEMMs ms | element-wise ms | "
           "floor / torch | rest of skrnn ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with threadpool_limits(1):
-        for config in CONFIGS:
-            t_torch, t_skrnn, t_gemm, t_elem = profile(config, args.target_s)
+        for config in configs:
+            t_torch, t_skrnn, t_gemm, t_elem = profile(config, args.target_s, not args.inference)
             floor = t_gemm + t_elem
             print(f"| lstm-h{config[0]}-T{config[1]}-B{config[2]} | {t_torch:.3f} | "
                   f"{t_skrnn:.3f} | **{t_skrnn / t_torch:.2f}** | {t_gemm:.3f} | {t_elem:.3f} | "
