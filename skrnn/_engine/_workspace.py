@@ -57,8 +57,3 @@ class Workspace:
         """One array per entry of ``table`` (name -> shape), in its order: a dict."""
         return {name: self.empty(shape) for name, shape in table.items()}
 
-    def zeros(self, shape):
-        out = self.empty(shape)
-        out.fill(0)
-        return out
-
