@@ -144,8 +144,34 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
         Training windows pooled over the series.
     target_name_ : str
         Name of the value column of forecasts.
-    exog_names_, static_names_ : list or None
-        Covariate columns seen in fit.
+    exog_names_, past_exog_names_, static_names_ : list or None
+        Covariate columns seen in fit (None: no such covariates).
+
+    Notes
+    -----
+    Two kinds of time-varying covariates, each a long DataFrame (`id_col`,
+    `time_col`, one column per covariate), as for :class:`~skrnn.RNNForecaster`:
+
+    - **known-future**, ``fit(y, exog=...)``: calendar features, planned
+      promotions, whose values over the horizon are known when forecasting.
+      The network reads ``window_length + horizon`` steps, the covariates of
+      the steps it predicts last, so ``predict(exog=...)`` needs them.
+    - **past-only**, ``fit(y, past_exog=...)``: another measured series
+      (footfall, a sensor, a related market) observed up to each series' end
+      and not after it. They are extra channels of the window's own steps
+      (0 on the steps it predicts, with `exog`), so the network, which
+      predicts every step at once from the origin, reads them up to the
+      origin only and ``predict()`` needs nothing more; it reads each
+      series' last ``window_length`` rows of them, kept from fit. Rows after
+      a series' end are never read.
+
+    Both are standardised over the panel (one mean and scale per column,
+    over every series' rows), not per series or per window as the values
+    are. Every check names the series or column it fails on. Intervals,
+    :meth:`partial_fit` (every chunk with the same columns) and
+    :func:`~skrnn.backtest_panel` (each fold reads `past_exog` up to its
+    cutoff) take `past_exog` as :meth:`fit` does; the model pickles with
+    the covariates it holds.
 
     Examples
     --------
@@ -163,6 +189,7 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
     """
 
     _default_network = staticmethod(default_global_estimator)  # what estimator=None means (DefaultNetworkParams)
+    _past_exog = None  # what a model saved before past_exog existed holds
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
@@ -211,7 +238,7 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
     # --- fit -----------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)  # the network validates itself
-    def fit(self, y, exog=None, static=None):
+    def fit(self, y, exog=None, static=None, past_exog=None):
         """Fit one network on the windows of every series of the panel `y`.
 
         Parameters
@@ -231,6 +258,12 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
         static : pandas.DataFrame, default=None
             One row of numeric features per series, the ids in a column
             `id_col` or as the index.
+        past_exog : pandas.DataFrame, default=None
+            Past-only covariates in long format (columns `id_col`, `time_col`
+            and one per covariate), observed up to each series' end: a row
+            for every time step of every series, and rows only for series of
+            `y`. Rows after a series' end are not read; :meth:`predict` needs
+            none.
 
         Returns
         -------
@@ -239,8 +272,9 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
         panel = self._read(y)
         self._set_grid(panel)
         exog_rows_, self.exog_names_ = self._read_fit_exog(exog, panel)
+        past_rows, self.past_exog_names_ = self._read_fit_past_exog(past_exog, panel)
         static_values, self.static_names_ = (None, None) if static is None else read_static(static, panel.ids, self.id_col)
-        self._start_state(panel, exog_rows_, static_values)
+        self._start_state(panel, exog_rows_, static_values, past_rows)
         return self._fit_network()
 
     def _fit_network(self):
@@ -302,7 +336,7 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
                 )
         return sorted(set(int(L) for L in lengths))
 
-    def _start_state(self, panel, exog_rows_, static_values):
+    def _start_state(self, panel, exog_rows_, static_values, past_rows=None):
         """Keep each series' values, seasonal profile and covariates; learn the covariate scaling."""
         self.ids_, self.cutoffs_ = list(panel.ids), dict(zip(panel.ids, panel.lasts))
         self._position = {uid: i for i, uid in enumerate(self.ids_)}
@@ -311,17 +345,30 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
         self.deseasonalized_ = {uid: p is not None for uid, p in zip(self.ids_, self._profiles)}
         self._exog = None if exog_rows_ is None else list(exog_rows_)
         self._exog_mean, self._exog_scale = (None, None) if self._exog is None else standardization(self._exog)
+        self._past_exog = None if past_rows is None else list(past_rows)
+        self._past_mean, self._past_scale = (None, None) if past_rows is None else standardization(self._past_exog)
         self._static = static_values
         if static_values is not None:
             self._static_mean, self._static_scale = standardization([static_values])
 
-    def _read_fit_exog(self, exog, panel):
+    def _read_fit_exog(self, exog, panel, what="exog"):
+        """The covariate rows (n_i, n_covariates) of each series of `panel` on its own time values, and their names."""
         if exog is None:
             return None, None
-        parts, names = read_long_columns(exog, panel.ids, self.id_col, self.time_col, None, "exog")
+        parts, names = read_long_columns(exog, panel.ids, self.id_col, self.time_col, None, what)
         grid = (panel.kind, panel.freq)
-        rows = [exog_rows(parts, uid, series_index(*grid, last, len(v)), "exog")
+        rows = [exog_rows(parts, uid, series_index(*grid, last, len(v)), what)
                 for uid, last, v in zip(panel.ids, panel.lasts, panel.values)]
+        return rows, names
+
+    def _read_fit_past_exog(self, past_exog, panel):
+        """As :meth:`_read_fit_exog`; rows of a series that `panel` does not hold raise (a misspelt id)."""
+        rows, names = self._read_fit_exog(past_exog, panel, "past_exog")
+        if rows is not None:
+            known = set(panel.ids)
+            unknown = [uid for uid in pd.unique(past_exog[self.id_col]) if uid not in known]
+            if unknown:
+                raise ValueError(f"past_exog has rows for series {unknown[0]!r}, which is not in y.")
         return rows, names
 
     def _new_network(self, n_windows, seed):
@@ -348,7 +395,8 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
             inputs, future = cut_windows(self._working(i), L, h, self.max_windows)
             level, spread = window_level(inputs, self.log_)
             exog = None if self._exog is None else exog_windows(self._scaled_exog(i), L, h, self.max_windows)
-            blocks.append(assemble(normalize(inputs, level, spread), exog, self._static_rows(i, len(inputs))))
+            past = None if self._past_exog is None else exog_windows(self._scaled_past(i), L, h, self.max_windows)[:, :L]
+            blocks.append(assemble(normalize(inputs, level, spread), exog, self._static_rows(i, len(inputs)), past))
             targets.append(normalize(future, level, spread))
         X, Y = np.concatenate(blocks), np.concatenate(targets)
         if len(X) == 0:
@@ -360,6 +408,10 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
     def _scaled_exog(self, i, future=None):
         rows = self._exog[i] if future is None else np.concatenate([self._exog[i], future])
         return (rows - self._exog_mean) / self._exog_scale
+
+    def _scaled_past(self, i):
+        """Standardised past-only covariates of series `i`, on the rows of its values."""
+        return (self._past_exog[i] - self._past_mean) / self._past_scale
 
     def _static_rows(self, i, n):
         if self._static is None:
@@ -396,7 +448,8 @@ class GlobalRNNForecaster(DefaultNetworkParams, PanelPartialFitMixin, PanelInter
             exog = None
             if self._exog is not None:
                 exog = self._scaled_exog(i, future_exog[k])[-(L + h) :][np.newaxis]
-            rows.append(assemble(normalize(w, level, spread), exog, self._static_rows(i, 1)))
+            past = None if self._past_exog is None else self._scaled_past(i)[-L:][np.newaxis]
+            rows.append(assemble(normalize(w, level, spread), exog, self._static_rows(i, 1), past))
             levels.append(level)
             spreads.append(spread)
         raw = np.asarray(network.predict(np.concatenate(rows)), dtype=np.float64).reshape(len(rows), h)

@@ -33,7 +33,8 @@ class PanelIntervalsMixin:
         width, from as many calibration errors as there are series long
         enough to hold out `horizon` values (the quantile is capped at the
         largest error when they are few). The refit happens on the first
-        call and is reused.
+        call and is reused. Covariates are cut with the series: the copy
+        reads `exog` and `past_exog` up to each shortened series' end only.
 
         Parameters
         ----------
@@ -132,12 +133,13 @@ class PanelIntervalsMixin:
         model = clone(self).set_params(
             window_length=list(self.window_lengths_), seasonal_period=self.seasonal_period_, log=self.log_
         )
-        for name in ("index_kind_", "freq_", "target_name_", "seasonal_period_", "log_", "window_length_", "window_lengths_"):
+        fitted = ("index_kind_", "freq_", "target_name_", "seasonal_period_", "log_", "window_length_", "window_lengths_")
+        for name in (*fitted, "exog_names_", "static_names_", "past_exog_names_"):
             setattr(model, name, getattr(self, name))
-        model.exog_names_, model.static_names_ = self.exog_names_, self.static_names_
         ids = [self.ids_[i] for i in keep]
         panel = Panel(ids, [self._values[i][:-h] for i in keep], [None] * len(keep), self.index_kind_, self.freq_, self.target_name_)
         exog = None if self._exog is None else [self._exog[i][:-h] for i in keep]
         model._holdout_exog = None if self._exog is None else [self._exog[i][-h:] for i in keep]
-        model._start_state(panel, exog, None if self._static is None else self._static[keep])
+        past = None if self._past_exog is None else [self._past_exog[i][:-h] for i in keep]
+        model._start_state(panel, exog, None if self._static is None else self._static[keep], past)
         return model._fit_network()

@@ -15,7 +15,7 @@ from ._panel_scaling import fit_scaling
 class PanelPartialFitMixin:
     """``partial_fit`` for :class:`GlobalRNNForecaster`."""
 
-    def partial_fit(self, y, exog=None, static=None):
+    def partial_fit(self, y, exog=None, static=None, past_exog=None):
         """Train the network one epoch on the windows of a chunk of series; add or refresh those series.
 
         For panels whose windows do not fit in memory at once: call it on
@@ -30,16 +30,18 @@ class PanelPartialFitMixin:
 
         The first call fixes what ``fit`` resolves on the whole panel:
         frequency, seasonal period, window length and log (``"auto"``: from
-        the first chunk, so set them when chunks differ), and the scaling of
-        the covariates. Each call keeps the chunk's series (a series seen
-        again replaces its earlier values), so only their values, not their
+        the first chunk, so set them when chunks differ), the scaling of
+        the covariates, and which covariates there are (every chunk passes
+        the same `exog`, `past_exog` and `static` columns). Each call keeps
+        the chunk's series (a series seen again replaces its earlier
+        values), so only their values, not their
         windows, stay in memory. The network trains without early stopping,
         which ``partial_fit`` cannot do; with the default network, lower its
         learning rate or count the epochs to stop.
 
         Parameters
         ----------
-        y, exog, static
+        y, exog, static, past_exog
             A chunk of the panel and its covariates, as in :meth:`fit`.
 
         Returns
@@ -55,15 +57,17 @@ class PanelPartialFitMixin:
         else:
             self._check_same_grid(panel)
         exog_rows_, exog_names = self._read_fit_exog(exog, panel)
+        past_rows, past_names = self._read_fit_past_exog(past_exog, panel)
         static_values, static_names = (None, None) if static is None else read_static(static, panel.ids, self.id_col)
         if first:
-            self.exog_names_, self.static_names_ = exog_names, static_names
-            self._start_state(panel, exog_rows_, static_values)
+            self.exog_names_, self.static_names_, self.past_exog_names_ = exog_names, static_names, past_names
+            self._start_state(panel, exog_rows_, static_values, past_rows)
             self.estimators_ = [self._new_network(10**9, seed).set_params(early_stopping=False) for seed in self._seeds()]
             self.n_windows_ = 0
             positions = range(len(self.ids_))
         else:
-            positions = self._add_series(panel, exog_rows_, static_values, (exog_names, static_names))
+            names = (exog_names, static_names, past_names)
+            positions = self._add_series(panel, (exog_rows_, past_rows), static_values, names)
         for L, network in zip(self.window_lengths_, self.estimators_):
             X, Y = self._training_windows(positions, L)
             _cap_batch(network, len(X))
@@ -84,10 +88,16 @@ class PanelPartialFitMixin:
             if self.log_ and (v <= 0).any():
                 raise ValueError(f"series {uid!r} has values <= 0, but the forecaster models the log (log_=True).")
 
-    def _add_series(self, panel, exog_rows_, static_values, names):
-        """Add the chunk's series to the state (replacing those seen before); return their positions."""
-        if names != (self.exog_names_, self.static_names_):
-            raise ValueError(f"exog / static columns {names} differ from those of the first call {(self.exog_names_, self.static_names_)}.")
+    def _add_series(self, panel, covariate_rows, static_values, names):
+        """Add the chunk's series to the state (replacing those seen before); return their positions.
+
+        `covariate_rows` is ``(exog rows, past_exog rows)``, each a list of
+        one array per series of the chunk or None.
+        """
+        fitted = (self.exog_names_, self.static_names_, self.past_exog_names_)
+        if names != fitted:
+            raise ValueError(f"exog / static / past_exog columns {names} differ from those of the first call {fitted}.")
+        exog_rows_, past_rows = covariate_rows
         positions = []
         for k, (uid, v, last) in enumerate(zip(panel.ids, panel.values, panel.lasts)):
             if uid not in self._position:
@@ -97,6 +107,8 @@ class PanelPartialFitMixin:
                     store.append(None)
                 if self._exog is not None:
                     self._exog.append(None)
+                if self._past_exog is not None:
+                    self._past_exog.append(None)
                 if self._static is not None:
                     self._static = np.concatenate([self._static, static_values[k : k + 1]])
             i = self._position[uid]
@@ -105,6 +117,8 @@ class PanelPartialFitMixin:
             self.deseasonalized_[uid] = self._profiles[i] is not None
             if self._exog is not None:
                 self._exog[i] = exog_rows_[k]
+            if self._past_exog is not None:
+                self._past_exog[i] = past_rows[k]
             if self._static is not None:
                 self._static[i] = static_values[k]
             positions.append(i)

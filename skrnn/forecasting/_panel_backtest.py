@@ -34,7 +34,7 @@ def symmetric_mape(y_true, y_pred):
     return float(200 * ratio.mean())
 
 
-def backtest_panel(forecaster, y, *, n_splits=3, exog=None, static=None):
+def backtest_panel(forecaster, y, *, n_splits=3, exog=None, static=None, past_exog=None):
     """Rolling-origin evaluation of a :class:`~skrnn.GlobalRNNForecaster` over every series of a panel.
 
     Fold ``k`` (0 the oldest) refits a clone on every series cut
@@ -53,6 +53,9 @@ def backtest_panel(forecaster, y, *, n_splits=3, exog=None, static=None):
         Number of folds.
     exog, static : pandas.DataFrame, default=None
         Covariates (long, covering every time step) and static features, as in fit.
+    past_exog : pandas.DataFrame, default=None
+        Past-only covariates (long, covering every time step), as in fit:
+        each fold reads them up to its cutoff only.
 
     Returns
     -------
@@ -89,7 +92,7 @@ def backtest_panel(forecaster, y, *, n_splits=3, exog=None, static=None):
             if len(v) <= cut:
                 raise ValueError(f"series {uid!r} has {len(v)} values; fold {fold} holds out its last {cut}.")
         train = {uid: pd.Series(v[:-cut], index=index[:-cut]) for uid, v, index in zip(panel.ids, panel.values, indexes)}
-        model = clone(forecaster).fit(train, exog=exog, static=static)
+        model = clone(forecaster).fit(train, exog=exog, static=static, past_exog=past_exog)
         rows += _fold_rows(model, fold, panel, cut, exog)
     return pd.DataFrame(rows)
 

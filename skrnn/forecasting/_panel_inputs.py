@@ -5,7 +5,9 @@ Known-future covariates (``exog``) make it ``window_length + horizon`` steps
 long: the past steps carry their value, their covariates and a 0 flag, the
 future steps a 0 value, the covariates of the step to predict and a 1 flag,
 so the network reads the future covariates last, right before predicting.
-Static features of the series are repeated on every step.
+Past-only covariates (``past_exog``) join the value channel on the window's
+own steps and are 0 on the steps it predicts, so a forecast reads them up to
+its origin only. Static features of the series are repeated on every step.
 """
 
 import numpy as np
@@ -13,8 +15,11 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 
-def assemble(values, exog=None, static=None):
+def assemble(values, exog=None, static=None, past=None):
     """Stack the channels of windows into ``(n_windows, n_timesteps, n_channels)`` float64.
+
+    The channels are, in order: the value, the past-only covariates, the flag
+    of the predicted steps and the known-future covariates, the static features.
 
     Parameters
     ----------
@@ -24,12 +29,16 @@ def assemble(values, exog=None, static=None):
         Standardised covariates of the window's steps and of the steps it predicts.
     static : ndarray of shape (n_windows, n_static) or None
         Standardised static features of each window's series.
+    past : ndarray of shape (n_windows, window_length, n_past_exog) or None
+        Standardised past-only covariates of the window's own steps.
     """
     channels = values[:, :, np.newaxis]
+    if past is not None:
+        channels = np.concatenate([channels, past], axis=2)
     if exog is not None:
         n, n_future = len(values), exog.shape[1] - values.shape[1]
-        padded = np.concatenate([channels, np.zeros((n, n_future, 1))], axis=1)
-        flag = np.zeros_like(padded)
+        padded = np.concatenate([channels, np.zeros((n, n_future, channels.shape[2]))], axis=1)
+        flag = np.zeros((n, padded.shape[1], 1))
         flag[:, values.shape[1] :] = 1.0
         channels = np.concatenate([padded, flag, exog], axis=2)
     if static is not None:
