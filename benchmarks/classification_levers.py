@@ -72,7 +72,8 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
     if variant == "resampled":
         length = int(np.median([len(x) for x in X_train]))
         X_train, X_test = resampled(X_train, length), resampled(X_test, length)
-    params = {"n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30)}
+    params = {"n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30),
+              "lr3": dict(learning_rate_init=0.003)}
     model = RNNClassifier(random_state=seed, **params.get(variant, {}))
     return model.fit(X_train, y_train).predict(X_test)
 
@@ -80,7 +81,8 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--sets", default=",".join(SETS))
-    parser.add_argument("--variants", default="defaults,deltas,n10,patience30,resampled,rf")
+    parser.add_argument("--variants",
+                        default="defaults,deltas,n10,patience30,lr3,resampled,rf")
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--data", default=None, help="default: $SKRNN_DATA or ../shared/data")
     args = parser.parse_args()
