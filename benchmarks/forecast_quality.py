@@ -177,11 +177,34 @@ def arima(y, h, m):
     return y[-1] + np.cumsum(pred) if d else np.asarray(pred)
 
 
+class WindowEnsemble:
+    """Mean forecast of RNNForecasters at several window lengths (fractions of the
+    default's ``window_length_``), ``n_estimators`` networks each: the lever "ensembles
+    over window lengths as well as seeds" of issue 9."""
+
+    def __init__(self, fractions, n_estimators, seed):
+        self.fractions, self.n_estimators, self.seed = fractions, n_estimators, seed
+
+    def fit(self, y):
+        first = RNNForecaster(n_estimators=self.n_estimators, random_state=self.seed).fit(y)
+        lengths = [max(2, round(f * first.window_length_)) for f in self.fractions[1:]]
+        self.members_ = [first] + [
+            RNNForecaster(window_length=L, n_estimators=self.n_estimators, random_state=self.seed + 1000 * (i + 1)).fit(y)
+            for i, L in enumerate(lengths)]
+        return self
+
+    def predict(self, h):
+        return sum(member.predict(h) for member in self.members_) / len(self.members_)
+
+
 CLASSICAL = {"snaive": snaive, "ets": ets, "arima": arima}
 FORECASTERS = {
     "ridge": lambda seed: RNNForecaster(Ridge(), n_estimators=1),
     "gbm": lambda seed: RNNForecaster(GradientBoostingRegressor(random_state=0), n_estimators=1),
     "default": lambda seed: RNNForecaster(random_state=seed),
+    "wl3": lambda seed: WindowEnsemble((1.0, 0.75, 0.5), 2, seed),
+    "wl3x5": lambda seed: WindowEnsemble((1.0, 0.75, 0.5), 5, seed),
+    "wl3up": lambda seed: WindowEnsemble((1.0, 1.5, 0.5), 2, seed),
 }
 DETERMINISTIC = {"snaive", "ets", "arima", "ridge", "gbm"}
 LABELS = {
