@@ -67,7 +67,7 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
         "activation": [StrOptions(set(_ACTIVATIONS))],
         "cell": [StrOptions({"rnn", "lstm", "gru"})],
         "bidirectional": ["boolean", StrOptions({"auto"})],
-        "pooling": [StrOptions(set(POOLINGS))],
+        "pooling": [StrOptions(set(POOLINGS) | {"auto"}), list, tuple],
         "patch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "standardize": ["boolean"],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
@@ -105,7 +105,7 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
 
     def __init__(
         self, hidden_layer_sizes=(64,), activation="tanh", *, cell="gru",
-        bidirectional="auto", pooling="last", patch_size="auto", standardize=True,
+        bidirectional="auto", pooling="auto", patch_size="auto", standardize=True,
         n_estimators=5, n_jobs=None, return_sequences=False, output_steps=None,
         teacher_forcing=1.0, n_future_features=0, n_channels=1, solver="adam",
         alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.005,
@@ -171,10 +171,40 @@ class BaseRNN(StochasticTrainingMixin, EnsembleMixin, EncoderDecoderMixin, Predi
         return bool(self.bidirectional)
 
     def _pooling(self):
-        """The engine's pooling: per-step heads read every step's state themselves."""
-        return "last" if self.return_sequences else self.pooling
+        """The engine's pooling: per-step heads read every step's state themselves; a
+        single network takes the first of `_member_poolings`."""
+        return "last" if self.return_sequences else self._member_poolings()[0]
+
+    def _member_poolings(self):
+        """``pooling`` as the tuple the ensemble members cycle through (member i takes
+        entry i modulo its length); "auto" is the estimator's ``_auto_poolings``."""
+        if self.pooling == "auto":
+            return self._auto_poolings()
+        return (self.pooling,) if isinstance(self.pooling, str) else tuple(self.pooling)
+
+    def _auto_poolings(self):
+        """What ``pooling="auto"`` means; the classifier overrides it."""
+        return ("last",)
+
+    def _check_pooling(self):
+        """A list of poolings must name known ones (a string is checked by the constraints)."""
+        if isinstance(self.pooling, str):
+            return
+        unknown = [p for p in self.pooling if not (isinstance(p, str) and p in POOLINGS)]
+        if len(self.pooling) == 0 or unknown:
+            raise ValueError(
+                f"pooling must be one of {POOLINGS}, 'auto' or a non-empty list of the "
+                f"first four (cycled over the ensemble members); got {self.pooling!r}.")
+        if "attention" in self.pooling and len(set(self.pooling)) > 1:
+            # params_ stacks the members' parameter vectors: they must have one length
+            raise ValueError(
+                f"pooling={self.pooling!r} mixes 'attention' with other poolings: "
+                "attention members have parameters the others lack, and an ensemble's "
+                "params_ holds one row of the same length per member. Use 'attention' "
+                "for every member or for none.")
 
     def _check_options(self):
+        self._check_pooling()
         if self.output_steps is not None and self.return_sequences:
             raise ValueError(
                 f"output_steps={self.output_steps} cannot be used with return_sequences=True:"

@@ -34,8 +34,10 @@ class EnsembleMixin:
         else:
             seeds = check_random_state(self.random_state).randint(
                 np.iinfo(np.int32).max, size=self.n_estimators)
-            members = [clone(self).set_params(n_estimators=1, random_state=int(seed))
-                       for seed in seeds]
+            poolings = self._member_poolings()
+            members = [clone(self).set_params(n_estimators=1, random_state=int(seed),
+                                              pooling=poolings[i % len(poolings)])
+                       for i, seed in enumerate(seeds)]
         for member in members:
             if hasattr(self, "_skl_callbacks"):
                 member._skl_callbacks = self._skl_callbacks
@@ -50,6 +52,13 @@ class EnsembleMixin:
         _reissue_once([w for _, caught in fitted for w in caught])  # once, not per member
         self._adopt_members([member for member, _ in fitted])
         return self
+
+    def _member_networks(self):
+        """``(network, params)`` of each member (the members may differ in pooling), or
+        of the single network."""
+        if self.params_.ndim == 1:
+            return [(self.network_, self.params_)]
+        return [(member.network_, row) for member, row in zip(self.estimators_, self.params_)]
 
     def _check_same_ensemble_size(self, n_estimators):
         fitted = self.params_.shape[0] if self.params_.ndim == 2 else 1

@@ -104,9 +104,7 @@ def to_onnx(estimator):
     sequences = estimator._input_kind != TABULAR
     X3, lengths, mask = _inputs(g, estimator, sequences)
     x, lengths = _network_input(g, estimator, X3, lengths, mask)
-    params = estimator.params_
-    members = params if params.ndim == 2 else params[np.newaxis]
-    raws = [_network(g, estimator.network_, theta, x, lengths) for theta in members]
+    raws = [_network(g, spec, theta, x, lengths) for spec, theta in estimator._member_networks()]
     raw = raws[0] if len(raws) == 1 else g.op(
         "Div", g.op("Sum", *raws), g.const(np.float32(len(raws))))
     if estimator.network_.return_sequences:  # (T, N, O) -> (N, T, O)

@@ -32,23 +32,25 @@ class PredictionMixin:
     def __sklearn_is_fitted__(self):
         return hasattr(self, "params_")
 
-    def _raw_output(self, theta, X3, lengths, future=None):
-        """Raw network output for all samples, computed in chunks of samples; for an
-        ensemble's stacked parameters (n_estimators, n_params), the members' mean.
+    def _raw_output(self, theta, X3, lengths, future=None, spec=None):
+        """Raw output of the network `spec` (default ``network_``) for all samples,
+        computed in chunks of samples; for an ensemble's stacked parameters
+        (n_estimators, n_params), the mean of its members' (each with its own network).
         An encoder–decoder's decoder reads ``future`` (n, output_steps, k) or None."""
         if theta.ndim == 2:
-            return np.mean([self._raw_output(member, X3, lengths, future)
-                            for member in theta], axis=0)
+            return np.mean([self._raw_output(row, X3, lengths, future, member_spec)
+                            for member_spec, row in self._member_networks()], axis=0)
+        spec = self.network_ if spec is None else spec
         chunks = []
         for batch in gen_batches(X3.shape[0], self._predict_chunk(X3.shape[1])):
             X_b, lengths_b, _ = gather_rows(X3, lengths, None, np.arange(batch.start, batch.stop))
-            if self.network_.output_steps is not None:
+            if spec.output_steps is not None:
                 chunks.append(forward_seq2seq(
-                    self.network_, theta, X_b, lengths=lengths_b,
+                    spec, theta, X_b, lengths=lengths_b,
                     future=None if future is None else future[batch]))
                 continue
-            raw = forward(self.network_, theta, X_b, lengths=lengths_b)
-            if self.network_.return_sequences and raw.shape[1] < X3.shape[1]:
+            raw = forward(spec, theta, X_b, lengths=lengths_b)
+            if spec.return_sequences and raw.shape[1] < X3.shape[1]:
                 raw = _pad_front(raw, X3.shape[1])
             chunks.append(raw)
         return np.concatenate(chunks)

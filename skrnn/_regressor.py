@@ -37,13 +37,16 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         prediction, so reading it both ways costs nothing in causality) and ``False`` with
         ``return_sequences=True`` (a per-step prediction would see later steps) or with
         ``bptt_steps`` (truncation carries the state forward only).
-    pooling : {"last", "mean", "max", "attention"}, default="last"
+    pooling : {"last", "mean", "max", "attention", "auto"} or list of them, default="auto"
         How the top layer's states become the one vector the head reads
         (``return_sequences=False`` only): the last state (forward direction at the last
         step, reverse direction at the first, so with ``bidirectional`` both ends of the
         sequence), or the mean, the element-wise max or a learned softmax-weighted sum
-        (``"attention"``) over the valid steps. ``"last"`` was best in cross-validation on
-        the benchmark sets' training data, ``"mean"`` on some multichannel sets.
+        (``"attention"``) over the valid steps. A list is cycled over the ensemble's
+        members (member ``i`` pools with ``pooling[i % len(pooling)]``; ``"attention"``,
+        which has parameters of its own, is used by all members or by none). ``"auto"`` is
+        ``"last"`` here (``RNNClassifier`` mixes in ``"max"``; for regression no mix
+        has been measured to help).
     patch_size : int or "auto", default="auto"
         Consecutive time steps read by one network step (as patches of ``patch_size *
         n_features`` values, aligned to the end of each sequence). ``"auto"`` reads the

@@ -105,6 +105,16 @@ def test_ensemble_averages_the_members_raw_outputs():
     np.testing.assert_allclose(out["y"], reg.predict(RAGGED), **TOL)
 
 
+def test_an_ensemble_of_mixed_poolings_exports_each_members_pooling():
+    # RNNClassifier's default ensemble mixes "last" and "max" members; here three
+    # poolings, each member through its own head
+    clf = _fit(RNNClassifier(**{**TINY, "n_estimators": 3, "pooling": ["last", "max", "mean"]}),
+               RAGGED, np.array([0, 1, 2] * 3 + [0]))
+    assert [m.network_.pooling for m in clf.estimators_] == ["last", "max", "mean"]
+    out, _ = run_onnx(clf, RAGGED)
+    np.testing.assert_allclose(out["probabilities"], clf.predict_proba(RAGGED), **TOL)
+
+
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("ragged", [False, True], ids=["3d", "ragged"])
 def test_per_step_regression(cell, ragged):

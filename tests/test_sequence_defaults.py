@@ -1,6 +1,7 @@
 """What makes the defaults accurate: scaling, patches, "auto" direction, ensembles, the
 adaptive schedule, and a learning test on real data that a regression of them would fail."""
 
+import pickle
 import warnings
 from pathlib import Path
 
@@ -110,6 +111,42 @@ def test_an_ensemble_predicts_the_mean_of_its_members(task):
     assert np.ptp(members, axis=0).max() > 1e-3  # different seeds, different networks
     np.testing.assert_allclose(reg.predict(X), members.mean(axis=0), rtol=1e-5, atol=1e-6)
     assert reg.n_iter_ == max(m.n_iter_ for m in reg.estimators_)
+
+
+def test_auto_pooling_mixes_last_and_max_members_for_one_label_per_sequence(task):
+    X, y = task
+    clf = RNNClassifier(n_estimators=3, max_iter=2, random_state=0).fit(X, y > 0)
+    assert [m.network_.pooling for m in clf.estimators_] == ["last", "max", "last"]
+    single = RNNClassifier(**ONE).fit(X, y > 0)
+    assert single.network_.pooling == "last"
+    steps = RNNClassifier(n_estimators=2, max_iter=2, random_state=0, return_sequences=True)
+    steps.fit(X, np.broadcast_to(y[:, None] > 0, X.shape[:2]))
+    assert [m.network_.pooling for m in steps.estimators_] == ["last", "last"]
+    reg = RNNRegressor(n_estimators=2, max_iter=2, random_state=0).fit(X, y)
+    assert [m.network_.pooling for m in reg.estimators_] == ["last", "last"]
+
+
+def test_an_ensemble_of_mixed_poolings_predicts_the_mean_of_its_members(task):
+    X, y = task
+    reg = RNNRegressor(n_estimators=4, max_iter=5, random_state=0,
+                       pooling=("mean", "max", "last")).fit(X, y)
+    assert [m.pooling for m in reg.estimators_] == ["mean", "max", "last", "mean"]
+    members = np.array([m.predict(X) for m in reg.estimators_])
+    np.testing.assert_allclose(reg.predict(X), members.mean(axis=0), rtol=1e-5, atol=1e-6)
+    again = pickle.loads(pickle.dumps(reg))
+    np.testing.assert_array_equal(again.predict(X), reg.predict(X))
+
+
+@pytest.mark.parametrize("pooling, message", [
+    ([], "non-empty list"), (["last", "sum"], "non-empty list"), (("max", 3), "non-empty list"),
+    (["last", "attention"], "mixes 'attention'")])
+def test_a_bad_pooling_list_is_refused_before_any_work(task, pooling, message):
+    X, y = task
+    reg = RNNRegressor(n_estimators=2, max_iter=2, random_state=0).fit(X, y)
+    before = reg.params_.copy()
+    with pytest.raises(ValueError, match=message):
+        reg.set_params(pooling=pooling).fit(X, y)
+    np.testing.assert_array_equal(reg.params_, before)
 
 
 def test_an_ensemble_is_deterministic_and_warns_once(task):
