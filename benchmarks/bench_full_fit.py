@@ -4,11 +4,12 @@
 ``RNNClassifier(random_state=0).fit(X, y)`` and ``predict`` on the five classification
 sets of ``shared/data/`` (official training splits, raw inputs). The PyTorch side trains
 **the same model for the same work**: for each ensemble member skrnn fitted, a torch model
-of the member's fitted architecture (``network_``: cell, hidden size, bidirectional, the
-patched input width), the same minibatch size, Adam at the same learning rate, the same
-dropout on the head input, global-norm clipping at ``clip_norm`` and L2 ``alpha``, run for
-the member's ``n_iter_`` epochs over inputs of the shape skrnn's engine saw (standardised,
-patched, zero-padded at the front). Then both predict the test split.
+of the member's fitted architecture (``network_``: cell, hidden size, bidirectional,
+pooling ("last" or "max"), the patched input width), the same minibatch size, Adam at
+the same learning rate, the same dropout on the head input, global-norm clipping at
+``clip_norm`` and L2 ``alpha``, run for the member's ``n_iter_`` epochs over inputs of
+the shape skrnn's engine saw (standardised, patched, zero-padded at the front).
+Then both predict the test split.
 
 What is compared is time, not accuracy: torch pads ragged sets at the front instead of
 masking (the same arithmetic per step, a slightly different function), and its member
@@ -89,7 +90,9 @@ def torch_member(spec, params, seed):
 
         def forward(self, x):
             out, _ = self.rnn(x)
-            return self.head(self.drop(out[:, -1, :]))
+            # the member's pooling: the classifier's default ensemble mixes "last" and "max"
+            pooled = out.amax(dim=1) if spec.pooling == "max" else out[:, -1, :]
+            return self.head(self.drop(pooled))
 
     torch.manual_seed(seed)
     return Member()

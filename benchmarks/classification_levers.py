@@ -61,6 +61,20 @@ def resampled(X, length):
     return np.stack([one(x) for x in map(_steps, X)])
 
 
+def with_crops(X, y, n_copies, fraction, seed):
+    """The sequences and ``n_copies`` random crops of each (a contiguous ``fraction`` of
+    its steps, "window slicing"), as a list with the labels repeated."""
+    rng = np.random.default_rng(seed)
+    sequences, labels = [_steps(x) for x in X], list(y)
+    for _ in range(n_copies):
+        for x, label in zip(list(sequences[: len(X)]), y):
+            length = max(2, int(round(fraction * len(x))))
+            start = rng.integers(0, len(x) - length + 1)
+            sequences.append(x[start:start + length])
+            labels.append(label)
+    return sequences, np.asarray(labels)
+
+
 def fit_predict(variant, X_train, y_train, X_test, seed):
     if variant == "rf":
         length = max(len(x) for x in X_train)
@@ -72,8 +86,29 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
     if variant == "resampled":
         length = int(np.median([len(x) for x in X_train]))
         X_train, X_test = resampled(X_train, length), resampled(X_test, length)
-    params = {"n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30),
-              "lr3": dict(learning_rate_init=0.003)}
+    if variant.startswith("crop"):  # crop<copies>_<percent>, e.g. crop2_90
+        copies, percent = map(int, variant[4:].split("_"))
+        X_train, y_train = with_crops(X_train, y_train, copies, percent / 100, seed)
+        X_test = [_steps(x) for x in X_test]
+    # "last5": the defaults before pooling="auto" (five "last" members), against which
+    # every lever up to mixed pooling was measured
+    params = {"last5": dict(pooling="last"), "n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30),
+              "lr3": dict(learning_rate_init=0.003),
+              "alpha1e-3": dict(alpha=1e-3), "alpha1e-2": dict(alpha=1e-2),
+              "batch16": dict(batch_size=16), "batch32": dict(batch_size=32),
+              "batch16_adaptive": dict(batch_size=16, learning_rate="adaptive"),
+              "batch16_lr2": dict(batch_size=16, learning_rate_init=0.002)}
+    if variant.startswith("mixed_"):  # mixed_<pooling>: 3 members "last", 2 <pooling>
+        members = [RNNClassifier(random_state=seed, n_estimators=3, pooling="last"),
+                   RNNClassifier(random_state=seed + 1000, n_estimators=2, pooling=variant[6:])]
+        proba = sum(k * m.fit(X_train, y_train).predict_proba(X_test)
+                    for k, m in zip((3, 2), members)) / 5
+        return members[0].classes_[np.argmax(proba, axis=1)]
+    if variant.startswith("batches"):  # batches<k>[_adaptive]: k minibatches per epoch
+        k = int(variant[7:].split("_")[0])
+        params[variant] = dict(batch_size=-(-len(y_train) // k))
+        if variant.endswith("_adaptive"):
+            params[variant]["learning_rate"] = "adaptive"
     model = RNNClassifier(random_state=seed, **params.get(variant, {}))
     return model.fit(X_train, y_train).predict(X_test)
 
@@ -81,8 +116,7 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--sets", default=",".join(SETS))
-    parser.add_argument("--variants",
-                        default="defaults,deltas,n10,patience30,lr3,resampled,rf")
+    parser.add_argument("--variants", default="defaults,last5,rf")
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--data", default=None, help="default: $SKRNN_DATA or ../shared/data")
     args = parser.parse_args()

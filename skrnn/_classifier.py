@@ -44,7 +44,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         prediction, so reading it both ways costs nothing in causality) and ``False`` with
         ``return_sequences=True`` (a per-step prediction would see later steps) or with
         ``bptt_steps`` (truncation carries the state forward only).
-    pooling : {"last", "mean", "max", "attention", "auto"} or list of them, default="auto"
+    pooling : {"last", "mean", "max", "attention", "auto"} or list of str, default="auto"
         How the top layer's states become the one vector the head reads
         (``return_sequences=False`` only): the last state (forward direction at the last
         step, reverse direction at the first, so with ``bidirectional`` both ends of the
@@ -59,7 +59,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         with ``"max"`` (a summary of the whole sequence instead of its ends) was ahead
         of five ``"last"`` members on four of the five sets (mean accuracy .929 against
         .920 over 4 seeds; BasicMotions .969 -> .994, PickupGestureWiimoteZ .719 ->
-        .740) and behind on one (ItalyPowerDemand .956 -> .945), at the same fit time.
+        .740) and behind on one (ItalyPowerDemand .956 -> .945), for 1.1-1.5 times the
+        fit time (the max members train for more epochs).
     patch_size : int or "auto", default="auto"
         Consecutive time steps read by one network step (as patches of ``patch_size *
         n_features`` values, aligned to the end of each sequence). ``"auto"`` reads the

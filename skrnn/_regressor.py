@@ -37,7 +37,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         prediction, so reading it both ways costs nothing in causality) and ``False`` with
         ``return_sequences=True`` (a per-step prediction would see later steps) or with
         ``bptt_steps`` (truncation carries the state forward only).
-    pooling : {"last", "mean", "max", "attention", "auto"} or list of them, default="auto"
+    pooling : {"last", "mean", "max", "attention", "auto"} or list of str, default="auto"
         How the top layer's states become the one vector the head reads
         (``return_sequences=False`` only): the last state (forward direction at the last
         step, reverse direction at the first, so with ``bidirectional`` both ends of the
