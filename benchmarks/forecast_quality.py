@@ -197,6 +197,23 @@ class WindowEnsemble:
         return sum(member.predict(h) for member in self.members_) / len(self.members_)
 
 
+class PoolingMix:
+    """Mean forecast of 3 default networks and 2 that read the max over the window's
+    states (``pooling="max"``), the classifier's mixed ensemble tried on forecasting."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def fit(self, y):
+        max_pooled = RNNForecaster(n_estimators=2, random_state=self.seed + 1000)
+        max_pooled.set_params(estimator__pooling="max")  # the default network, tuned
+        self.members_ = [RNNForecaster(n_estimators=3, random_state=self.seed).fit(y), max_pooled.fit(y)]
+        return self
+
+    def predict(self, h):
+        return (3 * self.members_[0].predict(h) + 2 * self.members_[1].predict(h)) / 5
+
+
 CLASSICAL = {"snaive": snaive, "ets": ets, "arima": arima}
 FORECASTERS = {
     "ridge": lambda seed: RNNForecaster(Ridge(), n_estimators=1),
@@ -205,6 +222,7 @@ FORECASTERS = {
     "wl3": lambda seed: WindowEnsemble((1.0, 0.75, 0.5), 2, seed),
     "wl3x5": lambda seed: WindowEnsemble((1.0, 0.75, 0.5), 5, seed),
     "wl3up": lambda seed: WindowEnsemble((1.0, 1.5, 0.5), 2, seed),
+    "poolmix": lambda seed: PoolingMix(seed),
 }
 DETERMINISTIC = {"snaive", "ets", "arima", "ridge", "gbm"}
 LABELS = {
