@@ -57,10 +57,10 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         state) and ``"last"`` otherwise. Why: ``"last"`` was the best single pooling in
         cross-validation on the benchmark sets' training data, and an ensemble mixing it
         with ``"max"`` (a summary of the whole sequence instead of its ends) was ahead
-        of five ``"last"`` members on four of the five sets (mean accuracy .929 against
+        of five ``"last"`` members on three of the five sets (mean accuracy .928 against
         .920 over 4 seeds; BasicMotions .969 -> .994, PickupGestureWiimoteZ .719 ->
-        .740) and behind on one (ItalyPowerDemand .956 -> .945), for 1.1-1.5 times the
-        fit time (the max members train for more epochs).
+        .735), level on GunPoint and behind on ItalyPowerDemand (.956 -> .949), for
+        1.1-1.5 times the fit time (the max members train for more epochs).
     patch_size : int or "auto", default="auto"
         Consecutive time steps read by one network step (as patches of ``patch_size *
         n_features`` values, aligned to the end of each sequence). ``"auto"`` reads the
