@@ -92,7 +92,7 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
         X_test = [_steps(x) for x in X_test]
     # "last5": the defaults before pooling="auto" (five "last" members), against which
     # every lever up to mixed pooling was measured
-    params = {"last5": dict(pooling="last"), "n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30),
+    params = {"last5": dict(pooling="last"), "lmm": dict(pooling=["last", "max", "mean"]), "n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30),
               "lr3": dict(learning_rate_init=0.003),
               "alpha1e-3": dict(alpha=1e-3), "alpha1e-2": dict(alpha=1e-2),
               "batch16": dict(batch_size=16), "batch32": dict(batch_size=32),
