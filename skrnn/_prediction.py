@@ -37,9 +37,10 @@ class PredictionMixin:
         computed in chunks of samples; for an ensemble's stacked parameters
         (n_estimators, n_params), the mean of its members' (each with its own network).
         An encoder–decoder's decoder reads ``future`` (n, output_steps, k) or None."""
-        if theta.ndim == 2:
+        if theta.ndim == 2:  # the rows of `theta`, each through its member's network
+            specs = [member_spec for member_spec, _ in self._member_networks()]
             return np.mean([self._raw_output(row, X3, lengths, future, member_spec)
-                            for member_spec, row in self._member_networks()], axis=0)
+                            for member_spec, row in zip(specs, theta)], axis=0)
         spec = self.network_ if spec is None else spec
         chunks = []
         for batch in gen_batches(X3.shape[0], self._predict_chunk(X3.shape[1])):

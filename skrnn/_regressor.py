@@ -198,7 +198,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Target statistics used by ``standardize`` (None when it is off).
     network_ : object
         Layout of the network: the engine's frozen ``NetworkSpec`` dataclass (cell, sizes,
-        directions, pooling, dtype and the slices of ``params_``).
+        directions, pooling, dtype and the slices of ``params_``); for an ensemble, the
+        first member's (members may differ in pooling: see ``estimators_``).
     params_ : ndarray of shape (n_params,) or (n_estimators, n_params)
         All network parameters as one flat vector (one row per member of an ensemble).
 
