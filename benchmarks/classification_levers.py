@@ -75,6 +75,18 @@ def with_crops(X, y, n_copies, fraction, seed):
     return sequences, np.asarray(labels)
 
 
+def with_jitter(X, y, n_copies, scale, seed):
+    """The sequences and ``n_copies`` noisy copies of each: Gaussian noise of ``scale``
+    times each channel's standard deviation over the training steps, added to every step
+    ("jittering"); a list with the labels repeated."""
+    rng = np.random.default_rng(seed)
+    sequences = [_steps(x) for x in X]
+    std = np.vstack(sequences).std(axis=0)
+    noisy = [x + rng.normal(0, scale, x.shape) * std
+             for _ in range(n_copies) for x in sequences]
+    return sequences + noisy, np.concatenate([y] * (n_copies + 1))
+
+
 def fit_predict(variant, X_train, y_train, X_test, seed):
     if variant == "rf":
         length = max(len(x) for x in X_train)
@@ -90,6 +102,10 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
         copies, percent = map(int, variant[4:].split("_"))
         X_train, y_train = with_crops(X_train, y_train, copies, percent / 100, seed)
         X_test = [_steps(x) for x in X_test]
+    if variant.startswith("jitter"):  # jitter<copies>_<percent of the std>, e.g. jitter2_10
+        copies, percent = map(int, variant[6:].split("_"))
+        X_train, y_train = with_jitter(X_train, y_train, copies, percent / 100, seed)
+        X_test = [_steps(x) for x in X_test]
     # "last5": the defaults before pooling="auto" (five "last" members), against which
     # every lever up to mixed pooling was measured
     params = {"last5": dict(pooling="last"), "lmm": dict(pooling=["last", "max", "mean"]), "n10": dict(n_estimators=10), "patience30": dict(n_iter_no_change=30),
@@ -103,6 +119,13 @@ def fit_predict(variant, X_train, y_train, X_test, seed):
                    RNNClassifier(random_state=seed + 1000, n_estimators=2, pooling=variant[6:])]
         proba = sum(k * m.fit(X_train, y_train).predict_proba(X_test)
                     for k, m in zip((3, 2), members)) / 5
+        return members[0].classes_[np.argmax(proba, axis=1)]
+    if variant == "mixdeltas":  # 3 members on the raw channels, 2 with their differences
+        members = [RNNClassifier(random_state=seed, n_estimators=3),
+                   RNNClassifier(random_state=seed + 1000, n_estimators=2)]
+        proba = (3 * members[0].fit(X_train, y_train).predict_proba(X_test)
+                 + 2 * members[1].fit(with_deltas(X_train), y_train)
+                 .predict_proba(with_deltas(X_test))) / 5
         return members[0].classes_[np.argmax(proba, axis=1)]
     if variant.startswith("batches"):  # batches<k>[_adaptive]: k minibatches per epoch
         k = int(variant[7:].split("_")[0])
